@@ -1,0 +1,108 @@
+"""engine="ctgan": ``ctgan.CTGAN`` behind the estimators' API, for comparison.
+
+ctgan is an optional dependency (Business Source License since 0.7); it is
+imported only when this engine is asked for. Its ``sample(condition_column=...)``
+only *raises the probability* of the asked category (and conditions the wrong
+bit for some columns, ctgan issues #169 / #273), so rows of a class are
+obtained here by rejection: draw conditioned batches, keep the rows whose
+generated label is the asked class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ganaug._training import TrainingConfig
+
+_LABEL = "__ganaug_label__"
+_MAX_ROUNDS = 200
+
+
+def _import_ctgan():
+    try:
+        from ctgan import CTGAN
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "engine='ctgan' needs the optional ctgan package: pip install 'ganaug[ctgan]'."
+        ) from exc
+    return CTGAN
+
+
+class CTGANModel:
+    """A fitted ``ctgan.CTGAN`` on a table (plus its label column when supervised)."""
+
+    def __init__(self, synthesizer, n_columns: int, supervised: bool) -> None:
+        self.synthesizer = synthesizer
+        self.n_columns = n_columns
+        self.supervised = supervised
+
+    @classmethod
+    def train(
+        cls,
+        frame: pd.DataFrame,
+        categorical: np.ndarray,
+        class_codes: np.ndarray | None,
+        config: TrainingConfig,
+        generator_dim: Sequence[int],
+        discriminator_dim: Sequence[int],
+        use_cuda: bool,
+        seed: int,
+        verbose: bool = False,
+    ) -> CTGANModel:
+        CTGAN = _import_ctgan()
+        data = frame.set_axis([f"c{i}" for i in range(frame.shape[1])], axis=1).reset_index(drop=True)
+        discrete = [f"c{i}" for i in np.flatnonzero(categorical)]
+        if class_codes is not None:
+            data[_LABEL] = class_codes
+            discrete.append(_LABEL)
+        batch = config.batch_size - config.batch_size % (2 * config.pac) or 2 * config.pac
+        synthesizer = CTGAN(
+            embedding_dim=config.embedding_dim,
+            generator_dim=tuple(generator_dim),
+            discriminator_dim=tuple(discriminator_dim),
+            generator_lr=config.generator_lr,
+            discriminator_lr=config.discriminator_lr,
+            batch_size=batch,
+            discriminator_steps=config.discriminator_steps,
+            epochs=config.epochs,
+            pac=config.pac,
+            verbose=verbose,
+            enable_gpu=use_cuda,
+        )
+        synthesizer.set_random_state(seed)
+        synthesizer.fit(data, discrete_columns=discrete)
+        return cls(synthesizer, frame.shape[1], class_codes is not None)
+
+    def generate(self, classes: np.ndarray, seed: int) -> pd.DataFrame:
+        """Rows for the given class codes (any rows when unsupervised), columns positional."""
+        self.synthesizer.set_random_state(seed)
+        if not self.supervised:
+            out = self.synthesizer.sample(len(classes))
+        else:
+            parts = []
+            for code in np.unique(classes):
+                need = int((classes == code).sum())
+                parts.append((code, self._rows_of_class(int(code), need)))
+            out = pd.concat([p for _, p in parts], ignore_index=True)
+            # put rows back in the order of `classes`
+            order = np.argsort(np.argsort(classes, kind="stable"), kind="stable")
+            out = out.iloc[order].reset_index(drop=True)
+        out = out.drop(columns=[_LABEL], errors="ignore")
+        return out.set_axis(range(self.n_columns), axis=1)
+
+    def _rows_of_class(self, code: int, need: int) -> pd.DataFrame:
+        kept, total = [], 0
+        for _ in range(_MAX_ROUNDS):
+            draw = self.synthesizer.sample(max(2 * need, 500), condition_column=_LABEL, condition_value=code)
+            hit = draw[draw[_LABEL] == code]
+            kept.append(hit)
+            total += len(hit)
+            if total >= need:
+                return pd.concat(kept, ignore_index=True).iloc[:need]
+        raise RuntimeError(
+            f"ctgan produced only {total} rows of class code {code} in {_MAX_ROUNDS} conditioned "
+            f"draws; {need} were needed. Its conditioning is approximate; use engine='ganaug'."
+        )

@@ -1,0 +1,145 @@
+"""TabularGAN: a trained conditional generator with its heads and conditions.
+
+The estimators keep one of these as ``model_``. It pickles as CPU state dicts
+(never mutating itself) and comes back on its training device when that device
+exists, else on the CPU with a warning.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from ganaug._conditional import ConditionSampler
+from ganaug._training import TrainingConfig, fit_gan
+from ganaug.encoding import EncodedLayout
+from ganaug.nn import Discriminator, Generator, OutputHeads
+
+_GENERATE_CHUNK = 65536
+
+
+def _build_heads(layout: EncodedLayout) -> OutputHeads:
+    return OutputHeads(
+        layout.width, layout.tanh_positions, *layout.softmax_index(), *layout.condition_index()
+    )
+
+
+class TabularGAN:
+    """Generator, output heads and condition sampler of one fitted table.
+
+    Use :meth:`train` to build one; :meth:`generate` draws encoded rows.
+    """
+
+    def __init__(
+        self,
+        layout: EncodedLayout,
+        sampler: ConditionSampler,
+        embedding_dim: int,
+        generator_dim: Sequence[int],
+        device: torch.device,
+    ) -> None:
+        self.layout = layout
+        self.sampler = sampler.to(device)
+        self.embedding_dim = embedding_dim
+        self.generator_dim = tuple(generator_dim)
+        self.device = device
+        self.generator = Generator(embedding_dim + sampler.cond_width, self.generator_dim, layout.width).to(
+            device
+        )
+        self.heads = _build_heads(layout).to(device)
+
+    @classmethod
+    def train(
+        cls,
+        encoded: np.ndarray,
+        layout: EncodedLayout,
+        class_codes: np.ndarray,
+        n_classes: int,
+        supervised: bool,
+        config: TrainingConfig,
+        generator_dim: Sequence[int],
+        discriminator_dim: Sequence[int],
+        device: torch.device,
+        seed: int,
+        verbose: bool = False,
+    ) -> tuple[TabularGAN, list[dict]]:
+        """Build and train a model on an encoded table; returns ``(model, history)``.
+
+        Weight initialisation and dropout draw from torch's global generator
+        inside :func:`torch.random.fork_rng`, seeded with ``seed``, so the
+        caller's global RNG state is untouched and CPU runs are repeatable.
+        """
+        sampler = ConditionSampler(
+            class_codes,
+            n_classes,
+            supervised,
+            layout.condition_codes(encoded),
+            layout.condition_widths,
+            device,
+        )
+        devices = [device] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            model = cls(layout, sampler, config.embedding_dim, generator_dim, device)
+            critic = Discriminator(layout.width + sampler.cond_width, discriminator_dim, config.pac).to(
+                device
+            )
+            rng = torch.Generator(device=device).manual_seed(seed)
+            data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
+            history = fit_gan(
+                model.generator, critic, model.heads, sampler, data, config, rng, verbose=verbose
+            )
+        model.generator.eval()
+        return model, history
+
+    def generate(self, classes: np.ndarray, seed: int) -> np.ndarray:
+        """Encoded rows, one per entry of ``classes`` (class codes), as float32 numpy.
+
+        Categories and modes are exact categorical samples (Gumbel-max) from
+        the generator's softmax outputs; the generator runs in eval mode with
+        autograd off.
+        """
+        rng = torch.Generator(device=self.device).manual_seed(seed)
+        classes_t = torch.as_tensor(classes, dtype=torch.long, device=self.device)
+        self.generator.eval()
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, len(classes_t), _GENERATE_CHUNK):
+                part = classes_t[start : start + _GENERATE_CHUNK]
+                cond = self.sampler.sample_condition(part, rng)
+                noise = torch.randn(len(part), self.embedding_dim, generator=rng, device=self.device)
+                raw = self.generator(torch.cat([noise, cond], dim=1))
+                chunks.append(self.heads(raw, rng, hard=True).float().cpu())
+        if not chunks:
+            return np.zeros((0, self.layout.width), dtype=np.float32)
+        return torch.cat(chunks).numpy()
+
+    # ------------------------------------------------------------- pickling
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("generator", "heads")}
+        state["generator_state"] = {k: v.detach().cpu() for k, v in self.generator.state_dict().items()}
+        state["device"] = str(self.device)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        generator_state = state.pop("generator_state")
+        device = torch.device(state["device"])
+        if device.type == "cuda" and not torch.cuda.is_available():
+            warnings.warn(
+                f"This model was trained on {device}, which is not available here; loading it on the CPU.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            device = torch.device("cpu")
+        self.__dict__.update(state)
+        self.device = device
+        self.sampler = self.sampler.to(device)
+        self.generator = Generator(
+            self.embedding_dim + self.sampler.cond_width, self.generator_dim, self.layout.width
+        )
+        self.generator.load_state_dict(generator_state)
+        self.generator.to(device).eval()
+        self.heads = _build_heads(self.layout).to(device)

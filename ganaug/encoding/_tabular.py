@@ -1,0 +1,425 @@
+"""TabularEncoder: numpy arrays / DataFrames <-> float32 model matrices.
+
+Continuous columns use mode-specific normalisation: each value is encoded as
+a one-hot *mode* plus a scalar in (-1, 1) giving its position inside the mode.
+Modes are, in order: the Gaussian components of the column's mixture (fitted
+for all columns at once, see ``_mixture.py``), the column's *point masses*
+(values that alone hold at least ``point_mass_threshold`` of the rows, such as
+``capital-gain == 0`` in Adult) and, when the column had missing values, a
+*missing* mode. Categorical columns are one-hot, with a missing slot when the
+column had missing values. The encoder knows nothing about torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ganaug.encoding._container import Container
+from ganaug.encoding._layout import EncodedLayout, Span, argmax_spans
+from ganaug.encoding._mixture import ColumnMixtures, fit_column_mixtures
+
+#: Scale of the within-mode scalar: ``alpha = (x - mean) / (4 * std)``, as in CTGAN.
+_ALPHA_SCALE = 4.0
+
+
+@dataclass
+class _ContinuousColumn:
+    name: Any
+    dtype: Any
+    points: np.ndarray  # point-mass values
+    has_missing: bool
+    is_integer: bool
+    is_datetime: bool
+    low: float
+    high: float
+
+
+@dataclass
+class _CategoricalColumn:
+    name: Any
+    dtype: Any
+    categories: np.ndarray  # object array of the observed categories
+    has_missing: bool
+
+
+def _is_categorical_dtype(dtype: Any) -> bool:
+    return (
+        isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_bool_dtype(dtype)
+        or (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype))
+    )
+
+
+class TabularEncoder:
+    """Reversible, vectorised encoder for mixed-type tables.
+
+    Parameters
+    ----------
+    categorical_features : "auto", None, array-like of str/int, or bool mask, default="auto"
+        Which columns are categorical. ``"auto"`` uses dtypes: object,
+        string, ``category`` and bool columns are categorical; for a numpy
+        object array, columns whose values are not all numbers are.
+    n_modes : int, default=10
+        Gaussian components per continuous column before pruning.
+    point_mass_threshold : float, default=0.05
+        A value that holds at least this share of a continuous column's
+        non-missing rows becomes its own mode, so synthetic data reproduces it
+        exactly and at the right rate.
+    max_point_masses : int, default=5
+        At most this many point masses per column (the most frequent ones).
+    random_state : int, Generator or None, default=None
+        Seeds the row subset used to fit mixtures on large tables.
+
+    Attributes
+    ----------
+    layout_ : EncodedLayout
+        Spans of the encoded matrix.
+    columns_ : list
+        Column specs in input order.
+    mixtures_ : ColumnMixtures
+        Fitted mixtures of the continuous columns.
+    categorical_mask_ : ndarray of bool
+        Which input columns are categorical.
+    container_ : Container
+        Kind, column names and dtypes of the fitted input, used to decode.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"age": [20, 35, 50, 35], "job": ["a", "b", "a", "a"]})
+    >>> enc = TabularEncoder(random_state=0).fit(X)
+    >>> Z = enc.transform(X)
+    >>> Z.shape[0], Z.dtype
+    (4, dtype('float32'))
+    >>> enc.inverse_transform(Z).equals(X)
+    True
+    """
+
+    def __init__(
+        self,
+        categorical_features: Any = "auto",
+        *,
+        n_modes: int = 10,
+        point_mass_threshold: float = 0.05,
+        max_point_masses: int = 5,
+        random_state: Any = None,
+    ) -> None:
+        self.categorical_features = categorical_features
+        self.n_modes = n_modes
+        self.point_mass_threshold = point_mass_threshold
+        self.max_point_masses = max_point_masses
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def _categorical_mask(self, frame: pd.DataFrame) -> np.ndarray:
+        spec = self.categorical_features
+        n = frame.shape[1]
+        if isinstance(spec, str) and spec == "auto":
+            return np.array([_is_categorical_dtype(frame[c].dtype) for c in frame.columns])
+        if spec is None:
+            return np.zeros(n, dtype=bool)
+        spec = np.asarray(spec)
+        if spec.dtype == bool:
+            if spec.shape != (n,):
+                raise ValueError(
+                    f"categorical_features as a boolean mask must have {n} entries, got {spec.shape[0]}."
+                )
+            return spec.copy()
+        mask = np.zeros(n, dtype=bool)
+        names = list(frame.columns)
+        for item in spec.tolist():
+            if isinstance(item, Integral) and not isinstance(item, bool):
+                if not -n <= item < n:
+                    raise ValueError(f"categorical_features index {item} is out of range for {n} columns.")
+                mask[item] = True
+            elif item in names:
+                mask[names.index(item)] = True
+            else:
+                raise ValueError(f"categorical_features names unknown column {item!r}.")
+        return mask
+
+    def fit(self, X: Any) -> TabularEncoder:
+        """Learn the columns' kinds, modes and categories from ``X``."""
+        frame, self.container_ = Container.of(X)
+        n_rows = frame.shape[0]
+        if n_rows == 0 or frame.shape[1] == 0:
+            raise ValueError(
+                f"Found an empty table of shape {frame.shape}; need at least 1 row and 1 column."
+            )
+        rng = np.random.default_rng(self.random_state)
+        is_cat = self._categorical_mask(frame)
+        self.categorical_mask_ = is_cat
+        self.columns_: list = []
+        cont_values = []
+        for position, name in enumerate(frame.columns):
+            col = frame[name]
+            if is_cat[position]:
+                self.columns_.append(self._fit_categorical(name, col, n_rows))
+            else:
+                spec, values = self._fit_continuous(name, col)
+                self.columns_.append(spec)
+                cont_values.append(values)
+        cont = [c for c in self.columns_ if isinstance(c, _ContinuousColumn)]
+        if cont:
+            values = np.column_stack(cont_values)
+            gauss = self._gaussian_mask(values, cont)
+            self.mixtures_ = fit_column_mixtures(values, gauss, n_components=self.n_modes, rng=rng)
+        else:
+            self.mixtures_ = ColumnMixtures(*(np.zeros((0, 0)),) * 3, np.zeros((0, 0), bool))
+        self.layout_ = self._build_layout()
+        return self
+
+    def _fit_categorical(self, name: Any, col: pd.Series, n_rows: int) -> _CategoricalColumn:
+        missing = col.isna().to_numpy()
+        observed = col[~missing]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            categories = np.asarray(col.cat.categories[np.isin(col.cat.categories, observed)], dtype=object)
+        else:
+            categories = np.asarray(pd.unique(observed), dtype=object)
+            try:
+                categories = np.asarray(sorted(categories), dtype=object)
+            except TypeError:  # mixed, unorderable types keep first-seen order
+                pass
+        if len(categories) == n_rows and n_rows > 20:
+            raise ValueError(
+                f"Column {name!r} is categorical with {len(categories)} distinct values in "
+                f"{n_rows} rows: every value is unique, so no category can be learned. "
+                "Drop it (an identifier?) or declare it numeric in categorical_features."
+            )
+        return _CategoricalColumn(name, col.dtype, categories, bool(missing.any()))
+
+    @staticmethod
+    def _numeric_values(name: Any, col: pd.Series) -> np.ndarray:
+        """A column as float64, NaN where missing; datetimes as nanoseconds."""
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            values = col.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+            values[col.isna().to_numpy()] = np.nan
+            return values
+        try:
+            values = pd.to_numeric(col).to_numpy(dtype=np.float64, na_value=np.nan)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"Column {name!r} is not numeric (dtype {col.dtype}); declare it in categorical_features."
+            ) from exc
+        if np.isinf(values).any():
+            raise ValueError(f"Column {name!r} contains infinite values; replace them first.")
+        return values
+
+    def _fit_continuous(self, name: Any, col: pd.Series) -> tuple[_ContinuousColumn, np.ndarray]:
+        dtype = col.dtype
+        is_datetime = pd.api.types.is_datetime64_any_dtype(dtype)
+        values = self._numeric_values(name, col)
+        missing = np.isnan(values)
+        observed = values[~missing]
+        if observed.size == 0:
+            points = np.array([])
+            low = high = 0.0
+        else:
+            uniq, counts = np.unique(observed, return_counts=True)
+            share = counts / observed.size
+            top = np.argsort(-share, kind="stable")[: self.max_point_masses]
+            points = np.sort(uniq[top[share[top] >= self.point_mass_threshold]])
+            low, high = float(observed.min()), float(observed.max())
+        is_integer = is_datetime or pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+        spec = _ContinuousColumn(name, dtype, points, bool(missing.any()), is_integer, is_datetime, low, high)
+        return spec, values
+
+    @staticmethod
+    def _point_match(values: np.ndarray, cont: list[_ContinuousColumn]) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each entry sits on a point mass of its column, and which one."""
+        width = max((len(c.points) for c in cont), default=0)
+        points = np.full((len(cont), max(width, 1)), np.nan)
+        for i, c in enumerate(cont):
+            points[i, : len(c.points)] = c.points
+        match = values[:, :, None] == points[None]
+        return match.any(axis=2), match.argmax(axis=2)
+
+    def _gaussian_mask(self, values: np.ndarray, cont: list[_ContinuousColumn]) -> np.ndarray:
+        on_point, _ = self._point_match(values, cont)
+        return ~np.isnan(values) & ~on_point
+
+    def _build_layout(self) -> EncodedLayout:
+        spans: list[Span] = []
+        condition: list[int] = []
+        start = 0
+        n_gauss = self.mixtures_.n_active
+        k = 0
+        self._mode_counts = []
+        for position, col in enumerate(self.columns_):
+            if isinstance(col, _ContinuousColumn):
+                n_modes = int(n_gauss[k]) + len(col.points) + int(col.has_missing)
+                self._mode_counts.append((int(n_gauss[k]), len(col.points)))
+                k += 1
+                spans.append(Span(start, 1, "tanh", position))
+                spans.append(Span(start + 1, max(n_modes, 1), "softmax", position))
+                start += 1 + max(n_modes, 1)
+            else:
+                width = len(col.categories) + int(col.has_missing)
+                condition.append(len(spans))
+                spans.append(Span(start, max(width, 1), "softmax", position))
+                start += max(width, 1)
+        return EncodedLayout(tuple(spans), tuple(condition))
+
+    # ------------------------------------------------------------ transform
+    @property
+    def n_categories_(self) -> list[int]:
+        """Width of each categorical column's one-hot block, in column order."""
+        return self.layout_.condition_widths
+
+    def _spans_of(self, kind: type) -> list[tuple[int, list[Span]]]:
+        out: dict[int, list[Span]] = {}
+        for s in self.layout_.spans:
+            if isinstance(self.columns_[s.column], kind):
+                out.setdefault(s.column, []).append(s)
+        return list(out.items())
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Encode ``X`` into a float32 matrix of width ``layout_.width``."""
+        frame, _ = Container.of(X)
+        if frame.shape[1] != len(self.columns_):
+            raise ValueError(
+                f"X has {frame.shape[1]} columns, but the encoder was fitted with {len(self.columns_)}."
+            )
+        n = frame.shape[0]
+        out = np.zeros((n, self.layout_.width), dtype=np.float32)
+        rows = np.arange(n)[:, None]
+        cont_spans = self._spans_of(_ContinuousColumn)
+        if cont_spans:
+            cont = [self.columns_[p] for p, _ in cont_spans]
+            values = np.column_stack(
+                [self._numeric_values(self.columns_[p].name, frame.iloc[:, p]) for p, _ in cont_spans]
+            )
+            missing = np.isnan(values)
+            unexpected = missing & ~np.array([c.has_missing for c in cont])[None]
+            if unexpected.any():
+                name = cont[int(np.nonzero(unexpected.any(axis=0))[0][0])].name
+                raise ValueError(f"Column {name!r} has missing values, but had none at fit.")
+            on_point, point_idx = self._point_match(values, cont)
+            gauss = ~missing & ~on_point
+            comp = self.mixtures_.assign(values, gauss)
+            n_gauss = np.array([g for g, _ in self._mode_counts])
+            n_point = np.array([p for _, p in self._mode_counts])
+            mode = np.where(gauss, comp, np.where(on_point, n_gauss + point_idx, n_gauss + n_point))
+            safe = np.maximum(comp, 0)
+            mean = np.take_along_axis(self.mixtures_.means, safe.T, axis=1).T
+            std = np.take_along_axis(self.mixtures_.stds, safe.T, axis=1).T
+            alpha = np.where(gauss, (values - mean) / (_ALPHA_SCALE * np.where(gauss, std, 1.0)), 0.0)
+            value_pos = np.array([s[0].start for _, s in cont_spans])
+            mode_start = np.array([s[1].start for _, s in cont_spans])
+            out[:, value_pos] = alpha
+            out[rows, mode_start[None] + mode] = 1.0
+        cat_spans = self._spans_of(_CategoricalColumn)
+        if cat_spans:
+            codes = np.column_stack(
+                [self._category_codes(self.columns_[p], frame.iloc[:, p]) for p, _ in cat_spans]
+            )
+            start = np.array([s[0].start for _, s in cat_spans])
+            out[rows, start[None] + codes] = 1.0
+        return out
+
+    @staticmethod
+    def _category_codes(col: _CategoricalColumn, series: pd.Series) -> np.ndarray:
+        missing = series.isna().to_numpy()
+        index = pd.Index(col.categories)
+        codes = index.get_indexer(series.astype(object).where(~missing, None))
+        unknown = (codes < 0) & ~missing
+        if unknown.any():
+            values = pd.unique(series[unknown])[:5]
+            raise ValueError(f"Column {col.name!r} has categories not seen at fit: {list(values)}.")
+        if missing.any() and not col.has_missing:
+            raise ValueError(f"Column {col.name!r} has missing values, but had none at fit.")
+        return np.where(missing, len(col.categories), codes)
+
+    # ---------------------------------------------------- inverse_transform
+    def inverse_transform(self, Z: np.ndarray) -> Any:
+        """Decode an encoded (or generated) matrix back to the fit container.
+
+        One-hot blocks are read by argmax, so soft outputs decode too.
+        Continuous values are clipped to the training range and rounded for
+        integer columns; categories come only from the training categories.
+        """
+        Z = np.asarray(Z, dtype=np.float64)
+        if Z.ndim != 2 or Z.shape[1] != self.layout_.width:
+            raise ValueError(f"Expected a matrix with {self.layout_.width} columns, got shape {Z.shape}.")
+        n = Z.shape[0]
+        decoded: dict[int, Any] = {}
+        cont_spans = self._spans_of(_ContinuousColumn)
+        if cont_spans:
+            mode = argmax_spans(Z, [s[1] for _, s in cont_spans])
+            alpha = Z[:, [s[0].start for _, s in cont_spans]]
+            n_gauss = np.array([g for g, _ in self._mode_counts])
+            n_point = np.array([p for _, p in self._mode_counts])
+            safe = np.clip(mode, 0, max(self.mixtures_.means.shape[1] - 1, 0))
+            if self.mixtures_.means.size:
+                mean = np.take_along_axis(self.mixtures_.means, safe.T, axis=1).T
+                std = np.take_along_axis(self.mixtures_.stds, safe.T, axis=1).T
+            else:
+                mean = std = np.zeros_like(alpha)
+            cont = [self.columns_[p] for p, _ in cont_spans]
+            width = max((len(c.points) for c in cont), default=0)
+            points = np.zeros((len(cont), max(width, 1)))
+            for i, c in enumerate(cont):
+                points[i, : len(c.points)] = c.points
+            point_idx = np.clip(mode - n_gauss, 0, points.shape[1] - 1)
+            point_val = np.take_along_axis(points, point_idx.T, axis=1).T
+            value = np.where(
+                mode < n_gauss,
+                mean + _ALPHA_SCALE * std * alpha,
+                np.where(mode < n_gauss + n_point, point_val, np.nan),
+            )
+            low = np.array([c.low for c in cont])
+            high = np.array([c.high for c in cont])
+            value = np.clip(value, low, high)
+            for i, (position, _) in enumerate(cont_spans):
+                decoded[position] = _restore_continuous(cont[i], value[:, i])
+        cat_spans = self._spans_of(_CategoricalColumn)
+        if cat_spans:
+            codes = argmax_spans(Z, [s[0] for _, s in cat_spans])
+            for i, (position, _) in enumerate(cat_spans):
+                col = self.columns_[position]
+                table = np.append(col.categories, np.nan).astype(object)
+                decoded[position] = _restore_categorical(col, table[codes[:, i]])
+        return self._assemble([decoded[p] for p in range(len(self.columns_))], n)
+
+    def _assemble(self, columns: list, n: int) -> Any:
+        frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(n))
+        return self.container_.wrap(frame)
+
+
+def _restore_continuous(col: _ContinuousColumn, values: np.ndarray) -> Any:
+    if col.is_integer:
+        values = np.round(values)
+    if col.is_datetime:
+        as_int = np.where(np.isnan(values), 0, values).astype(np.int64)
+        out = pd.Series(as_int.astype("datetime64[ns]"))
+        out[np.isnan(values)] = pd.NaT
+        tz = getattr(col.dtype, "tz", None)
+        return out.dt.tz_localize("UTC").dt.tz_convert(tz) if tz is not None else out.astype(col.dtype)
+    series = pd.Series(values)
+    dtype = col.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub" and np.isnan(values).any():
+        return series  # cannot hold NaN in a numpy integer dtype; cannot happen for fitted data
+    if isinstance(dtype, pd.SparseDtype):
+        dtype = dtype.subtype
+    return series.astype(dtype)
+
+
+def _restore_categorical(col: _CategoricalColumn, values: np.ndarray) -> Any:
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.Categorical(values, dtype=dtype)
+    if pd.api.types.is_bool_dtype(dtype) and not col.has_missing:
+        return pd.Series(values).astype(dtype)
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        return pd.Series(values).astype(dtype)
+    series = pd.Series(values, dtype=object)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf" and not col.has_missing:
+        return series.astype(dtype)
+    if isinstance(dtype, pd.SparseDtype):
+        return series.astype(dtype.subtype)
+    return series
