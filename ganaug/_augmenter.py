@@ -191,7 +191,7 @@ class GANAugmenter(BaseOverSampler):
         y = np.asarray(y)
         if len(np.unique(y)) < 2:
             raise ValueError(
-                f"y has a single class ({np.unique(y).tolist()}); over-sampling needs at least 2 classes."
+                f"y has one class only ({np.unique(y).tolist()}); over-sampling needs at least 2 classes."
             )
         return y, binarize_y
 
@@ -200,7 +200,7 @@ class GANAugmenter(BaseOverSampler):
         self.classes_, codes, self.class_counts_ = np.unique(y, return_inverse=True, return_counts=True)
         small = self.class_counts_ < 2
         if small.any():
-            label = self.classes_[np.argmax(small)]
+            label = self.classes_[np.argmax(small)].tolist()
             raise ValueError(
                 f"class {label!r} has {int(self.class_counts_[np.argmax(small)])} row; "
                 "at least 2 are needed to learn a class."
@@ -342,12 +342,14 @@ class GANAugmenter(BaseOverSampler):
             y_res: Any = label_binarize(y_all, classes=self.classes_)
         elif isinstance(y_in, pd.Series):
             y_res = pd.Series(y_all, name=y_in.name, dtype=y_in.dtype)
-            if isinstance(X_res, pd.DataFrame):
-                y_res.index = X_res.index
+        elif isinstance(y_in, pd.DataFrame):
+            y_res = pd.DataFrame(y_all, columns=y_in.columns).astype(y_in.dtypes.to_dict())
         elif isinstance(y_in, list):
             y_res = y_all.tolist()
         else:
             y_res = y_all.astype(np.asarray(y_in).dtype, copy=False)
+        if isinstance(y_res, pd.Series | pd.DataFrame) and isinstance(X_res, pd.DataFrame):
+            y_res.index = X_res.index
         return X_res, y_res
 
     def sample(self, n_samples: int, y: Any = None) -> tuple[Any, Any]:

@@ -33,7 +33,7 @@ class _ContinuousColumn:
     dtype: Any
     points: np.ndarray  # point-mass values
     has_missing: bool
-    is_integer: bool
+    step: float | None  # decoded values are rounded to multiples of this (ints, datetimes)
     is_datetime: bool
     low: float
     high: float
@@ -225,8 +225,10 @@ class TabularEncoder:
             top = np.argsort(-share, kind="stable")[: self.max_point_masses]
             points = np.sort(uniq[top[share[top] >= self.point_mass_threshold]])
             low, high = float(observed.min()), float(observed.max())
-        is_integer = is_datetime or pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
-        spec = _ContinuousColumn(name, dtype, points, bool(missing.any()), is_integer, is_datetime, low, high)
+        step = _datetime_step(observed) if is_datetime else None
+        if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            step = 1.0
+        spec = _ContinuousColumn(name, dtype, points, bool(missing.any()), step, is_datetime, low, high)
         return spec, values
 
     @staticmethod
@@ -391,9 +393,17 @@ class TabularEncoder:
         return self.container_.wrap(frame)
 
 
+def _datetime_step(nanoseconds: np.ndarray) -> float:
+    """The coarsest unit (day ... ns) that every observed timestamp is a whole multiple of."""
+    for unit in (86_400e9, 3_600e9, 60e9, 1e9, 1e6, 1e3):
+        if np.all(np.mod(nanoseconds, unit) == 0):
+            return unit
+    return 1.0
+
+
 def _restore_continuous(col: _ContinuousColumn, values: np.ndarray) -> Any:
-    if col.is_integer:
-        values = np.round(values)
+    if col.step is not None:
+        values = np.round(values / col.step) * col.step
     if col.is_datetime:
         as_int = np.where(np.isnan(values), 0, values).astype(np.int64)
         out = pd.Series(as_int.astype("datetime64[ns]"))
