@@ -11,7 +11,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import _fit_context
 from sklearn.preprocessing import label_binarize
-from sklearn.utils import check_random_state
+from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -282,7 +282,9 @@ class GANAugmenter(BaseOverSampler):
             self.classes_ = self.class_counts_ = None
             self._fit_model(X, None)
             return self
+        check_table(X)
         y, _ = self._check_target(y)
+        check_consistent_length(X, y)
         codes = self._check_classes(y)
         self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
         self._fit_model(X, codes)
@@ -309,7 +311,9 @@ class GANAugmenter(BaseOverSampler):
             Labels of ``X_resampled``.
         """
         y_in = y
+        check_table(X)
         y, binarize_y = self._check_target(y)
+        check_consistent_length(X, y)
         codes = self._check_classes(y)
         self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
         self._fit_model(X, codes)

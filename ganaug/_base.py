@@ -70,7 +70,9 @@ def check_table(X: Any) -> None:
     if len(shape) != 2:
         raise ValueError(f"Expected a 2D table of shape (n_samples, n_features), got shape {tuple(shape)}.")
     if shape[0] == 0:
-        raise ValueError(f"Found array with 0 sample(s) (shape={tuple(shape)}) while a minimum of 1 is required.")
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={tuple(shape)}) while a minimum of 1 is required."
+        )
     if shape[1] == 0:
         raise ValueError(
             f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is required."

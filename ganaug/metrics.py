@@ -1,0 +1,253 @@
+"""Scores for synthetic tables: fidelity, detectability and usefulness.
+
+The same functions drive ganaug's benchmarks, so anyone can score their own
+synthetic data the way the benchmark tables were made.
+
+- :func:`column_shapes` / :func:`column_pair_trends` / :func:`quality_score`:
+  SDMetrics' quality report. Column shape is ``1 - KS statistic`` for numeric
+  columns and ``1 - total variation distance`` for categorical ones; pair
+  trend is ``1 - |corr_real - corr_synth| / 2`` for two numeric columns and
+  contingency similarity (``1 -`` total variation of the joint frequencies,
+  numeric columns cut into real-data quantile bins) otherwise. The quality
+  score is the mean of the two averages. 1 is perfect.
+- :func:`detection_auc`: cross-validated ROC AUC of a classifier telling real
+  from synthetic rows. 0.5 is indistinguishable, 1 is trivially detected.
+- :func:`tstr`: train on synthetic, test on real.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+
+__all__ = [
+    "column_pair_trends",
+    "column_shapes",
+    "detection_auc",
+    "make_classifier",
+    "quality_score",
+    "tstr",
+]
+
+
+def _frame(X: Any) -> pd.DataFrame:
+    return X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
+
+
+def _is_categorical(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+
+
+def _categorical_columns(frame: pd.DataFrame) -> list:
+    return [c for c in frame.columns if _is_categorical(frame[c])]
+
+
+def _ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = np.sort(a), np.sort(b)
+    if len(a) == 0 or len(b) == 0:
+        return 1.0
+    grid = np.concatenate([a, b])
+    cdf_a = np.searchsorted(a, grid, side="right") / len(a)
+    cdf_b = np.searchsorted(b, grid, side="right") / len(b)
+    return float(np.max(np.abs(cdf_a - cdf_b)))
+
+
+def _frequencies(series: pd.Series) -> pd.Series:
+    return series.astype(object).fillna("<missing>").value_counts(normalize=True)
+
+
+def _tvd(p: pd.Series, q: pd.Series) -> float:
+    p, q = p.align(q, fill_value=0.0)
+    return float(0.5 * np.abs(p - q).sum())
+
+
+def column_shapes(real: Any, synthetic: Any) -> pd.Series:
+    """Per-column shape similarity in [0, 1] (KS complement or TV complement).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> real = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "c": ["a", "a", "b", "b"]})
+    >>> column_shapes(real, real).tolist()
+    [1.0, 1.0]
+    """
+    real, synthetic = _frame(real), _frame(synthetic)
+    scores = {}
+    for c in real.columns:
+        if _is_categorical(real[c]):
+            scores[c] = 1.0 - _tvd(_frequencies(real[c]), _frequencies(synthetic[c]))
+        else:
+            r = pd.to_numeric(real[c]).dropna().to_numpy(float)
+            s = pd.to_numeric(synthetic[c]).dropna().to_numpy(float)
+            scores[c] = 1.0 - _ks_statistic(r, s)
+    return pd.Series(scores, name="column_shape")
+
+
+def _binned(real: pd.Series, synthetic: pd.Series, bins: int = 10) -> tuple[pd.Series, pd.Series]:
+    if _is_categorical(real):
+        return real.astype(object).fillna("<missing>"), synthetic.astype(object).fillna("<missing>")
+    edges = np.unique(np.nanquantile(pd.to_numeric(real).to_numpy(float), np.linspace(0, 1, bins + 1)))
+    inner = edges[1:-1]
+
+    def cut(s: pd.Series) -> pd.Series:
+        values = pd.to_numeric(s).to_numpy(float)
+        codes = np.searchsorted(inner, values, side="right").astype(object)
+        codes[np.isnan(values)] = "<missing>"
+        return pd.Series(codes, index=s.index)
+
+    return cut(real), cut(synthetic)
+
+
+def column_pair_trends(
+    real: Any, synthetic: Any, *, max_pairs: int | None = None, random_state: int = 0
+) -> pd.Series:
+    """Per-pair trend similarity in [0, 1]: correlation or contingency similarity.
+
+    Parameters
+    ----------
+    real, synthetic : DataFrame or array-like
+        Tables with the same columns.
+    max_pairs : int or None, default=None
+        Score a random subset of this many pairs (all pairs when None).
+    random_state : int, default=0
+        Seed of that subset.
+    """
+    real, synthetic = _frame(real), _frame(synthetic)
+    pairs = list(combinations(real.columns, 2))
+    if max_pairs is not None and len(pairs) > max_pairs:
+        keep = np.random.default_rng(random_state).choice(len(pairs), max_pairs, replace=False)
+        pairs = [pairs[i] for i in sorted(keep)]
+    scores = {}
+    for a, b in pairs:
+        if not _is_categorical(real[a]) and not _is_categorical(real[b]):
+            r = real[[a, b]].apply(pd.to_numeric).corr().iloc[0, 1]
+            s = synthetic[[a, b]].apply(pd.to_numeric).corr().iloc[0, 1]
+            r, s = np.nan_to_num(r), np.nan_to_num(s)
+            scores[(a, b)] = 1.0 - abs(r - s) / 2.0
+        else:
+            ra, sa = _binned(real[a], synthetic[a])
+            rb, sb = _binned(real[b], synthetic[b])
+            joint_r = pd.Series(list(zip(ra, rb, strict=True))).value_counts(normalize=True)
+            joint_s = pd.Series(list(zip(sa, sb, strict=True))).value_counts(normalize=True)
+            scores[(a, b)] = 1.0 - _tvd(joint_r, joint_s)
+    return pd.Series(scores, name="column_pair_trend", dtype=float)
+
+
+def quality_score(real: Any, synthetic: Any) -> dict[str, float]:
+    """SDMetrics-style quality: ``column_shapes``, ``column_pair_trends`` and their mean ``quality``."""
+    shapes = float(column_shapes(real, synthetic).mean())
+    pairs = column_pair_trends(real, synthetic)
+    pair_score = float(pairs.mean()) if len(pairs) else shapes
+    return {"column_shapes": shapes, "column_pair_trends": pair_score, "quality": (shapes + pair_score) / 2}
+
+
+def make_classifier(X: Any, kind: str = "gbm", random_state: int = 0):
+    """A preprocessing + classifier pipeline suited to the columns of ``X``.
+
+    ``kind="gbm"``: ordinal-encoded categoricals into a HistGradientBoosting
+    classifier (native categorical support). ``kind="logistic"``: one-hot
+    categoricals, standardised and mean-imputed numbers into a logistic
+    regression.
+    """
+    frame = _frame(X)
+    categorical = _categorical_columns(frame)
+    numeric = [c for c in frame.columns if c not in categorical]
+    to_str = FunctionTransformer(_as_strings, feature_names_out="one-to-one")
+    if kind == "gbm":
+        pre = ColumnTransformer(
+            [
+                (
+                    "cat",
+                    make_pipeline(
+                        to_str, OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan)
+                    ),
+                    categorical,
+                ),
+                ("num", "passthrough", numeric),
+            ],
+            verbose_feature_names_out=False,
+        )
+        mask = [True] * len(categorical) + [False] * len(numeric)
+        model = HistGradientBoostingClassifier(
+            categorical_features=mask if categorical else None, random_state=random_state
+        )
+        return make_pipeline(pre, model)
+    if kind == "logistic":
+        pre = ColumnTransformer(
+            [
+                ("cat", make_pipeline(to_str, OneHotEncoder(handle_unknown="ignore")), categorical),
+                ("num", make_pipeline(SimpleImputer(), StandardScaler()), numeric),
+            ]
+        )
+        return make_pipeline(pre, LogisticRegression(max_iter=2000))
+    raise ValueError(f"kind={kind!r} must be 'gbm' or 'logistic'.")
+
+
+def _as_strings(X: Any) -> np.ndarray:
+    """Categorical columns as strings, missing values as their own category."""
+    return pd.DataFrame(X).astype(object).fillna("<missing>").astype(str).to_numpy()
+
+
+def detection_auc(
+    real: Any, synthetic: Any, *, kind: str = "gbm", cv: int = 3, random_state: int = 0
+) -> float:
+    """Cross-validated ROC AUC of a classifier separating real from synthetic rows.
+
+    Both tables are cut to the same number of rows first. 0.5 means the
+    classifier cannot tell them apart.
+    """
+    real, synthetic = _frame(real), _frame(synthetic)
+    n = min(len(real), len(synthetic))
+    rng = np.random.default_rng(random_state)
+    real = real.iloc[rng.choice(len(real), n, replace=False)]
+    synthetic = synthetic.iloc[rng.choice(len(synthetic), n, replace=False)]
+    both = pd.concat([real, synthetic.astype(real.dtypes.to_dict(), errors="ignore")], ignore_index=True)
+    label = np.r_[np.zeros(n), np.ones(n)]
+    model = make_classifier(both, kind, random_state)
+    folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
+    proba = cross_val_predict(model, both, label, cv=folds, method="predict_proba")[:, 1]
+    return float(roc_auc_score(label, proba))
+
+
+def tstr(
+    X_synthetic: Any,
+    y_synthetic: Any,
+    X_test: Any,
+    y_test: Any,
+    *,
+    estimator: Any = None,
+    random_state: int = 0,
+) -> dict[str, float]:
+    """Train on synthetic rows, test on real ones: accuracy, macro F1 and ROC AUC.
+
+    ``estimator`` defaults to :func:`make_classifier` (HistGradientBoosting).
+    ROC AUC is one-vs-rest for more than two classes.
+    """
+    model = clone(estimator) if estimator is not None else make_classifier(X_synthetic, "gbm", random_state)
+    model.fit(X_synthetic, np.asarray(y_synthetic))
+    pred = model.predict(X_test)
+    y_test = np.asarray(y_test)
+    proba = model.predict_proba(X_test)
+    classes = model.classes_
+    if len(classes) == 2:
+        auc = roc_auc_score(y_test == classes[1], proba[:, 1])
+    else:
+        auc = roc_auc_score(y_test, proba, multi_class="ovr", labels=classes)
+    return {
+        "accuracy": float(accuracy_score(y_test, pred)),
+        "macro_f1": float(f1_score(y_test, pred, average="macro")),
+        "roc_auc": float(auc),
+    }

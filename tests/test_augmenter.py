@@ -1,0 +1,247 @@
+"""GANAugmenter: resampling contract, errors, determinism, pickling, pipelines, conditioning."""
+
+import pickle
+from collections import Counter
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from imblearn.pipeline import make_pipeline
+from sklearn.datasets import make_blobs, make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import cross_val_score
+
+from ganaug import GANAugmenter
+
+FAST = {"epochs": 2, "batch_size": 100, "random_state": 0}
+
+
+@pytest.fixture
+def imbalanced():
+    X, y = make_classification(n_samples=400, n_features=6, n_classes=3, weights=[0.8, 0.15, 0.05], n_informative=4,
+                               n_clusters_per_class=1, random_state=0)
+    return X, y
+
+
+@pytest.mark.parametrize(
+    ("strategy", "expected"),
+    [
+        ("auto", {0: 320, 1: 320, 2: 320}),
+        ("not majority", {0: 320, 1: 320, 2: 320}),
+        ("minority", {0: 320, 1: 60, 2: 320}),
+        ("not minority", {0: 320, 1: 320, 2: 20}),
+        ("all", {0: 320, 1: 320, 2: 320}),
+        ({2: 100}, {0: 320, 1: 60, 2: 100}),
+        (lambda y: {1: 90}, {0: 320, 1: 90, 2: 20}),
+    ],
+)
+def test_sampling_strategy_counts_follow_imblearn(imbalanced, strategy, expected):
+    X, y = imbalanced
+    assert Counter(y.tolist()) == {0: 320, 1: 60, 2: 20}
+    X_res, y_res = GANAugmenter(sampling_strategy=strategy, **FAST).fit_resample(X, y)
+    assert Counter(y_res.tolist()) == expected
+    assert X_res.shape == (len(y_res), X.shape[1])
+
+
+def test_float_strategy_on_binary():
+    X, y = make_classification(n_samples=200, weights=[0.9], random_state=1)
+    _, y_res = GANAugmenter(sampling_strategy=0.5, **FAST).fit_resample(X, y)
+    counts = Counter(y_res.tolist())
+    assert counts[1] == counts[0] // 2
+
+
+def test_original_rows_come_first_unchanged_numpy(imbalanced):
+    X, y = imbalanced
+    X_res, y_res = GANAugmenter(**FAST).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    np.testing.assert_array_equal(y_res[: len(y)], y)
+    assert X_res.dtype == X.dtype and y_res.dtype == y.dtype
+
+
+def test_dataframe_in_dataframe_out_with_index_continued(mixed_frame):
+    frame = mixed_frame.set_index(pd.RangeIndex(100, 100 + len(mixed_frame)))
+    y = pd.Series(np.where(np.arange(len(frame)) % 5 == 0, "rare", "common"), index=frame.index, name="label")
+    X_res, y_res = GANAugmenter(**FAST).fit_resample(frame, y)
+    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    pd.testing.assert_frame_equal(X_res.iloc[: len(frame)], frame)
+    assert X_res.dtypes.equals(frame.dtypes)
+    new = X_res.iloc[len(frame):]
+    assert list(new.index) == list(range(100 + len(frame), 100 + len(X_res)))
+    assert (y_res.index == X_res.index).all() and y_res.name == "label"
+    assert set(new["city"].dropna()) <= set(frame["city"].dropna())
+    assert set(new["tier"].dropna()) <= {"lo", "hi"}  # 'mid' is a declared but unseen category
+    assert new["age"].between(frame["age"].min(), frame["age"].max()).all()
+    assert new["joined"].between(frame["joined"].min(), frame["joined"].max()).all()
+
+
+def test_rows_generated_for_a_class_look_like_that_class():
+    """Exact conditioning: a classifier trained on real data assigns generated rows to the asked class."""
+    X, y = make_blobs(n_samples=[600, 150, 60], n_features=4, cluster_std=1.0, random_state=3)
+    aug = GANAugmenter(epochs=250, batch_size=100, random_state=0).fit(X, y)  # ~2000 steps
+    judge = HistGradientBoostingClassifier(random_state=0).fit(X, y)
+    for label in (0, 1, 2):
+        X_new, y_new = aug.sample(300, y=label)
+        assert (y_new == label).all()
+        agreement = (judge.predict(X_new) == label).mean()
+        assert agreement > 0.8, f"class {label}: only {agreement:.0%} of generated rows look like it"
+
+
+def test_sample_with_labels_array_and_frequencies(imbalanced):
+    X, y = imbalanced
+    aug = GANAugmenter(**FAST).fit(X, y)
+    X_new, y_new = aug.sample(7, y=[2, 2, 1, 0, 0, 0, 2])
+    assert X_new.shape == (7, X.shape[1]) and y_new.tolist() == [2, 2, 1, 0, 0, 0, 2]
+    _, y_freq = aug.sample(4000)
+    share = np.mean(y_freq == 0)
+    assert abs(share - 0.8) < 4 * np.sqrt(0.8 * 0.2 / 4000)  # binomial bound
+
+
+def test_unsupervised_fit_and_sample(mixed_frame):
+    aug = GANAugmenter(**FAST).fit(mixed_frame)
+    X_new, y_new = aug.sample(20)
+    assert y_new is None and isinstance(X_new, pd.DataFrame) and X_new.shape == (20, mixed_frame.shape[1])
+    with pytest.raises(ValueError, match="without y"):
+        aug.sample(3, y=1)
+
+
+def test_missing_values_and_point_masses_are_learned(mixed_frame):
+    """Synthetic rows carry NaN at a learned rate and reproduce the zero point mass (ctgan: 0.5% zeros)."""
+    aug = GANAugmenter(epochs=300, batch_size=50, random_state=0).fit(mixed_frame)  # 1800 steps
+    X_new, _ = aug.sample(2000)
+    nan_rate = X_new["gain"].isna().mean()
+    zero_rate = (X_new["gain"] == 0).mean()
+    assert 0.005 < nan_rate < 0.3, nan_rate  # real: 0.08; without missingness modelling it would be 0
+    assert 0.4 < zero_rate < 0.95, zero_rate  # real: 0.68
+    assert 0.0 < X_new["city"].isna().mean() < 0.2
+
+
+def test_same_seed_same_rows_and_global_rng_untouched(imbalanced):
+    X, y = imbalanced
+    torch.manual_seed(123)
+    expected_next = torch.rand(3)
+    torch.manual_seed(123)
+    X1, _ = GANAugmenter(**FAST).fit_resample(X, y)
+    assert torch.equal(torch.rand(3), expected_next)
+    X2, _ = GANAugmenter(**FAST).fit_resample(X, y)
+    X3, _ = GANAugmenter(**{**FAST, "random_state": 1}).fit_resample(X, y)
+    np.testing.assert_array_equal(X1, X2)
+    assert not np.array_equal(X1, X3)
+
+
+def test_small_tables_adapt_the_batch():
+    X = np.arange(14, dtype=float).reshape(7, 2)
+    y = np.array([0, 0, 0, 0, 0, 1, 1])
+    aug = GANAugmenter(epochs=2, random_state=0)
+    X_res, y_res = aug.fit_resample(X, y)
+    assert aug.pac_ == 7 and aug.batch_size_ == 7
+    assert Counter(y_res.tolist()) == {0: 5, 1: 5}
+    aug = GANAugmenter(epochs=2, random_state=0).fit(np.random.default_rng(0).normal(size=(25, 2)))
+    assert aug.pac_ == 10 and aug.batch_size_ == 20
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "params", "error", "match"),
+    [
+        (np.ones((6, 2)), np.zeros(6), {}, ValueError, "one class"),
+        (np.ones((6, 2)), [0, 0, 0, 0, 0, 1], {}, ValueError, "class 1 has 1 row"),
+        (np.array([[1.0, np.inf], [2.0, 3.0], [1.0, 1.0], [0.0, 1.0]]), [0, 0, 1, 1], {}, ValueError, "infinite"),
+        (np.zeros((0, 3)), [], {}, ValueError, "0 sample"),
+        (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"sampling_strategy": "bogus"}, ValueError, "sampling_strategy"),
+        (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"sampling_strategy": {5: 10}}, ValueError, "5"),
+        (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"batch_size": 502}, ValueError, "batch_size=502 must be a multiple of pac=10"),
+        (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"generator_dim": (0,)}, ValueError, "generator_dim"),
+        (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"device": "tpu-ish"}, ValueError, "device"),
+        (pd.DataFrame({"id": [f"u{i}" for i in range(40)]}), [0, 1] * 20, {}, ValueError, "every value is unique"),
+    ],
+)
+def test_bad_input_is_refused_clearly(X, y, params, error, match):
+    with pytest.raises(error, match=match):
+        GANAugmenter(**{**FAST, **params}).fit_resample(X, y)
+
+
+def test_sample_refuses_bad_requests(imbalanced):
+    X, y = imbalanced
+    aug = GANAugmenter(**FAST).fit(X, y)
+    for n in (0, -3, 2.5):
+        with pytest.raises(ValueError, match="n_samples"):
+            aug.sample(n)
+    with pytest.raises(ValueError, match=r"Unknown label\(s\) \[7\]"):
+        aug.sample(3, y=7)
+    with pytest.raises(ValueError, match="3 labels"):
+        aug.sample(3, y=[0, 1])
+
+
+def test_pickle_and_joblib_round_trip(imbalanced, tmp_path):
+    X, y = imbalanced
+    aug = GANAugmenter(**FAST).fit(X, y)
+    expected, _ = aug.sample(50, y=2)
+    for loaded in (pickle.loads(pickle.dumps(aug)), _joblib_round_trip(aug, tmp_path)):
+        got, _ = loaded.sample(50, y=2)
+        np.testing.assert_array_equal(got, expected)
+    assert aug.model_.generator is not None  # pickling did not mutate the estimator
+
+
+def _joblib_round_trip(est, tmp_path):
+    joblib.dump(est, tmp_path / "aug.joblib")
+    return joblib.load(tmp_path / "aug.joblib")
+
+
+def test_model_trained_on_cuda_loads_on_cpu(imbalanced):
+    """A CUDA-trained pickle records its device; without CUDA it falls back to the CPU with a warning."""
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    X, y = imbalanced
+    aug = GANAugmenter(**FAST).fit(X, y)
+    state = aug.model_.__getstate__()
+    state["device"] = "cuda:0"  # what a CUDA-trained model's pickle holds
+    model = type(aug.model_).__new__(type(aug.model_))
+    with pytest.warns(RuntimeWarning, match="not available here"):
+        model.__setstate__(state)
+    assert model.device.type == "cpu"
+    aug.model_ = model
+    X_new, _ = aug.sample(5, y=1)
+    assert X_new.shape == (5, X.shape[1])
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA only")
+def test_cuda_fit_and_cpu_unpickle(imbalanced):  # pragma: no cover - needs a GPU
+    X, y = imbalanced
+    aug = GANAugmenter(**FAST, device="cuda", precision="bfloat16").fit(X, y)
+    assert aug.device_.type == "cuda"
+    X_new, _ = pickle.loads(pickle.dumps(aug)).sample(10, y=2)
+    assert X_new.shape == (10, X.shape[1])
+
+
+def test_in_imblearn_pipeline_with_cross_validation(imbalanced):
+    X, y = imbalanced
+    pipe = make_pipeline(GANAugmenter(**FAST), HistGradientBoostingClassifier(max_iter=20, random_state=0))
+    scores = cross_val_score(pipe, X, y, cv=3, scoring="balanced_accuracy")
+    assert scores.shape == (3,) and np.all(scores > 1 / 3)  # better than chance on 3 classes
+
+
+def test_verbose_shows_a_progress_bar_and_history(imbalanced, capsys):
+    X, y = imbalanced
+    aug = GANAugmenter(epochs=3, batch_size=100, random_state=0, verbose=True).fit(X, y)
+    err = capsys.readouterr().err
+    assert "ganaug" in err and "loss_d" in err
+    assert [h["epoch"] for h in aug.history_] == [1, 2, 3]
+    assert all(np.isfinite(h["loss_d"]) for h in aug.history_)
+
+
+def test_bfloat16_autocast_trains(imbalanced):
+    X, y = imbalanced
+    X_res, y_res = GANAugmenter(**FAST, precision="bfloat16").fit_resample(X, y)
+    assert np.isfinite(X_res).all() and len(X_res) == len(y_res)
+
+
+def test_ctgan_engine_gives_exact_labels(imbalanced):
+    pytest.importorskip("ctgan")
+    X, y = imbalanced
+    aug = GANAugmenter(engine="ctgan", epochs=1, batch_size=100, random_state=0)
+    X_res, y_res = aug.fit_resample(X, y)
+    assert Counter(y_res.tolist()) == {0: 320, 1: 320, 2: 320}
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    X_new, y_new = aug.sample(5, y=2)
+    assert X_new.shape == (5, X.shape[1]) and (y_new == 2).all()

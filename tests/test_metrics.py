@@ -1,0 +1,52 @@
+"""ganaug.metrics: scores behave at their extremes and can tell good from bad synthetic data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ganaug import metrics
+
+
+@pytest.fixture
+def tables():
+    rng = np.random.default_rng(0)
+    n = 600
+    x = rng.normal(size=n)
+    real = pd.DataFrame({"x": x, "y": 2 * x + rng.normal(scale=0.3, size=n),
+                         "c": np.where(x > 0, "pos", "neg").astype(object)})
+    same = real.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    broken = pd.DataFrame({"x": rng.normal(3, 1, n), "y": rng.normal(size=n),
+                           "c": rng.choice(["pos", "neg"], n).astype(object)})
+    return real, same, broken
+
+
+def test_quality_is_perfect_on_identical_data_and_low_on_broken(tables):
+    real, same, broken = tables
+    assert metrics.quality_score(real, same)["quality"] == pytest.approx(1.0)
+    q = metrics.quality_score(real, broken)
+    assert q["column_shapes"] < 0.8 and q["column_pair_trends"] < 0.8
+
+
+def test_column_pair_trends_catch_a_broken_correlation(tables):
+    real, same, broken = tables
+    trends = metrics.column_pair_trends(real, broken)
+    assert trends[("x", "y")] < 0.7 and metrics.column_pair_trends(real, same)[("x", "y")] == pytest.approx(1.0)
+
+
+def test_detection_auc_near_half_for_same_distribution_and_high_for_broken(tables):
+    real, same, broken = tables
+    fresh = tables[0].copy()
+    fresh["x"] = fresh["x"].sample(frac=1, random_state=3).to_numpy()  # breaks x-y and x-c links
+    assert metrics.detection_auc(real.iloc[:300], real.iloc[300:]) < 0.65
+    assert metrics.detection_auc(real, broken) > 0.9
+    assert metrics.detection_auc(real, fresh) > 0.7  # only the joint structure differs
+    assert metrics.detection_auc(real, broken, kind="logistic") > 0.8
+
+
+def test_tstr_reports_three_scores(tables):
+    real, _, broken = tables
+    X, y = real[["x", "y"]], real["c"]
+    good = metrics.tstr(X.iloc[:300], y.iloc[:300], X.iloc[300:], y.iloc[300:])
+    bad = metrics.tstr(broken[["x", "y"]], broken["c"], X.iloc[300:], y.iloc[300:])
+    assert set(good) == {"accuracy", "macro_f1", "roc_auc"}
+    assert good["accuracy"] > 0.9 > bad["accuracy"]
