@@ -18,7 +18,7 @@ from ganaug._training import TrainingConfig, fit_gan
 from ganaug.encoding import EncodedLayout
 from ganaug.nn import Discriminator, Generator, OutputHeads
 
-_GENERATE_CHUNK = 65536
+_GENERATE_CHUNK = 16384
 
 
 def _build_heads(layout: EncodedLayout) -> OutputHeads:
@@ -98,9 +98,10 @@ class TabularGAN:
     def generate(self, classes: np.ndarray, seed: int) -> np.ndarray:
         """Encoded rows, one per entry of ``classes`` (class codes), as float32 numpy.
 
-        Categories and modes are exact categorical samples (Gumbel-max) from
-        the generator's softmax outputs; the generator runs in eval mode with
-        autograd off.
+        Softmax spans hold Gumbel-perturbed logits: reading each span by argmax
+        (as ``TabularEncoder.inverse_transform`` does) gives exact categorical
+        samples of the generator's outputs. The generator runs in eval mode
+        with autograd off.
         """
         rng = torch.Generator(device=self.device).manual_seed(seed)
         classes_t = torch.as_tensor(classes, dtype=torch.long, device=self.device)

@@ -345,7 +345,7 @@ class TabularEncoder:
         Continuous values are clipped to the training range and rounded for
         integer columns; categories come only from the training categories.
         """
-        Z = np.asarray(Z, dtype=np.float64)
+        Z = np.asarray(Z)
         if Z.ndim != 2 or Z.shape[1] != self.layout_.width:
             raise ValueError(f"Expected a matrix with {self.layout_.width} columns, got shape {Z.shape}.")
         n = Z.shape[0]
@@ -353,7 +353,7 @@ class TabularEncoder:
         cont_spans = self._spans_of(_ContinuousColumn)
         if cont_spans:
             mode = argmax_spans(Z, [s[1] for _, s in cont_spans])
-            alpha = Z[:, [s[0].start for _, s in cont_spans]]
+            alpha = Z[:, [s[0].start for _, s in cont_spans]].astype(np.float64)
             n_gauss = np.array([g for g, _ in self._mode_counts])
             n_point = np.array([p for _, p in self._mode_counts])
             safe = np.clip(mode, 0, max(self.mixtures_.means.shape[1] - 1, 0))

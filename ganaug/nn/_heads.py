@@ -56,17 +56,24 @@ class OutputHeads(nn.Module):
     def forward(
         self, raw: torch.Tensor, rng: torch.Generator, tau: float = 0.2, hard: bool = False
     ) -> torch.Tensor:
-        """Gumbel-softmax every softmax span (one-hot samples if ``hard``), tanh the rest."""
-        out = raw.new_empty(raw.shape)
-        out[:, self.tanh_positions] = torch.tanh(raw[:, self.tanh_positions])
-        if self.softmax_index.numel():
-            noisy = raw + gumbel_noise(raw.shape, raw, rng)  # one draw per position, not per padded slot
-            logits = self._padded_logits(noisy, self.softmax_index, self.softmax_mask)
-            if hard:
-                soft = nn.functional.one_hot(logits.argmax(-1), logits.shape[-1]).to(raw.dtype)
-            else:
+        """Gumbel-softmax every softmax span and tanh the scalar positions.
+
+        With ``hard=True`` (generation) the softmax spans hold the
+        Gumbel-perturbed logits instead: their argmax inside each span is an
+        exact sample of the span's categorical distribution (the Gumbel-max
+        trick), which is all a decoder reading spans by argmax needs, without
+        building one-hot blocks.
+        """
+        noisy = raw + gumbel_noise(raw.shape, raw, rng)  # one draw per position, not per padded slot
+        if hard:
+            out = noisy
+        else:
+            out = raw.new_empty(raw.shape)
+            if self.softmax_index.numel():
+                logits = self._padded_logits(noisy, self.softmax_index, self.softmax_mask)
                 soft = torch.softmax(logits / tau, dim=-1)
-            out[:, self.softmax_positions] = soft[:, self.softmax_mask]
+                out[:, self.softmax_positions] = soft[:, self.softmax_mask]
+        out[:, self.tanh_positions] = torch.tanh(raw[:, self.tanh_positions])
         return out
 
     def condition_logits(self, raw: torch.Tensor) -> torch.Tensor:
