@@ -26,8 +26,15 @@ def load_adult(path: str | None = None) -> pd.DataFrame:
 
 
 ADULT_DISCRETE = [
-    "workclass", "education", "marital-status", "occupation", "relationship",
-    "race", "sex", "native-country", "income",
+    "workclass",
+    "education",
+    "marital-status",
+    "occupation",
+    "relationship",
+    "race",
+    "sex",
+    "native-country",
+    "income",
 ]
 
 
@@ -36,15 +43,23 @@ def machine() -> str:
 
     cpu = f"{os.cpu_count()} CPU cores"
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    return f"{platform.python_implementation()} {platform.python_version()}, torch {torch.__version__}, {cpu}, {gpu}"
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{python}, torch {torch.__version__}, {cpu}, {gpu}"
 
 
 def write_markdown(name: str, title: str, intro: str, tables: dict[str, pd.DataFrame]) -> Path:
     """Write ``benchmarks/results/<name>.md`` with provenance and the tables."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    lines = [f"# {title}", "", intro.strip(), "", f"- machine: {machine()}",
-             f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
-             f"- command: `python {' '.join(sys.argv)}`", ""]
+    lines = [
+        f"# {title}",
+        "",
+        intro.strip(),
+        "",
+        f"- machine: {machine()}",
+        f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"- command: `python {' '.join(sys.argv)}`",
+        "",
+    ]
     for heading, table in tables.items():
         lines += [f"## {heading}", "", table.to_markdown(floatfmt=".4g"), ""]
     out = RESULTS / f"{name}.md"

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
-import resource
 import time
 
 import pandas as pd
-
 from _common import ADULT_DISCRETE, load_adult, write_markdown
 
 N_SAMPLE = 100_000
@@ -47,9 +46,12 @@ def run_ctgan(df: pd.DataFrame, epochs: int, device: str) -> dict:
     model.sample(N_SAMPLE)
     sample_s = time.perf_counter() - start
     return {
-        "method": "ctgan", "encoder fit (s)": encoder_s, "fit end to end (s)": fit_s,
+        "method": "ctgan",
+        "encoder fit (s)": encoder_s,
+        "fit end to end (s)": fit_s,
         # ctgan's fit refits its encoder; the rest is training
-        "s / epoch": (fit_s - encoder_s) / epochs, "rows sampled / s": N_SAMPLE / sample_s,
+        "s / epoch": (fit_s - encoder_s) / epochs,
+        "rows sampled / s": N_SAMPLE / sample_s,
         "peak RSS (MB)": _peak_rss_mb(),
         "peak CUDA (MB)": torch.cuda.max_memory_allocated() / 2**20 if device == "cuda" else float("nan"),
     }
@@ -65,7 +67,9 @@ def run_ganaug(df: pd.DataFrame, epochs: int, device: str, precision: str = "flo
     start = time.perf_counter()
     TabularEncoder(random_state=0).fit(df)
     encoder_s = time.perf_counter() - start
-    model = GANAugmenter(epochs=epochs, batch_size=500, pac=10, device=device, precision=precision, random_state=0)
+    model = GANAugmenter(
+        epochs=epochs, batch_size=500, pac=10, device=device, precision=precision, random_state=0
+    )
     start = time.perf_counter()
     model.fit(df)
     fit_s = time.perf_counter() - start
@@ -75,8 +79,10 @@ def run_ganaug(df: pd.DataFrame, epochs: int, device: str, precision: str = "flo
     per_epoch = [h["seconds"] for h in model.history_]
     return {
         "method": "ganaug" if precision == "float32" else f"ganaug ({precision})",
-        "encoder fit (s)": encoder_s, "fit end to end (s)": fit_s,
-        "s / epoch": float(np.median(per_epoch[1:] or per_epoch)), "rows sampled / s": N_SAMPLE / sample_s,
+        "encoder fit (s)": encoder_s,
+        "fit end to end (s)": fit_s,
+        "s / epoch": float(np.median(per_epoch[1:] or per_epoch)),
+        "rows sampled / s": N_SAMPLE / sample_s,
         "peak RSS (MB)": _peak_rss_mb(),
         "peak CUDA (MB)": torch.cuda.max_memory_allocated() / 2**20 if device == "cuda" else float("nan"),
     }
@@ -93,15 +99,26 @@ def main() -> None:
     args = parser.parse_args()
     df = load_adult(args.data)
     if args.worker:
-        run = {"ganaug": lambda: run_ganaug(df, args.epochs, args.device),
-               "ganaug-bf16": lambda: run_ganaug(df, args.epochs, args.device, "bfloat16"),
-               "ctgan": lambda: run_ctgan(df, args.epochs, args.device)}[args.worker]
+        run = {
+            "ganaug": lambda: run_ganaug(df, args.epochs, args.device),
+            "ganaug-bf16": lambda: run_ganaug(df, args.epochs, args.device, "bfloat16"),
+            "ctgan": lambda: run_ctgan(df, args.epochs, args.device),
+        }[args.worker]
         print(json.dumps(run()))
         return
     rows = []
     workers = ["ganaug"] + (["ganaug-bf16"] if args.bf16 else []) + ([] if args.skip_ctgan else ["ctgan"])
     for worker in workers:
-        cmd = [sys.executable, __file__, "--worker", worker, "--epochs", str(args.epochs), "--device", args.device]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--worker",
+            worker,
+            "--epochs",
+            str(args.epochs),
+            "--device",
+            args.device,
+        ]
         if args.data:
             cmd += ["--data", args.data]
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
@@ -110,12 +127,14 @@ def main() -> None:
     table = pd.DataFrame(rows).set_index("method")
     if "ctgan" in table.index:
         ref = table.loc["ctgan"]
-        speedup = pd.DataFrame({
-            "encoder fit": ref["encoder fit (s)"] / table["encoder fit (s)"],
-            "per epoch": ref["s / epoch"] / table["s / epoch"],
-            "end to end": ref["fit end to end (s)"] / table["fit end to end (s)"],
-            "sampling": table["rows sampled / s"] / ref["rows sampled / s"],
-        })
+        speedup = pd.DataFrame(
+            {
+                "encoder fit": ref["encoder fit (s)"] / table["encoder fit (s)"],
+                "per epoch": ref["s / epoch"] / table["s / epoch"],
+                "end to end": ref["fit end to end (s)"] / table["fit end to end (s)"],
+                "sampling": table["rows sampled / s"] / ref["rows sampled / s"],
+            }
+        )
     else:
         speedup = pd.DataFrame()
     intro = (
@@ -123,8 +142,12 @@ def main() -> None:
         f"{args.epochs} epochs, batch 500, pac 10, generator and discriminator (256, 256), "
         f"device {args.device}. Each method runs in its own process; both in this same run."
     )
-    write_markdown(f"speed_adult_{args.device}", "Speed: ganaug vs ctgan on Adult", intro,
-                   {"Measurements": table, "Speed-up over ctgan (×)": speedup})
+    write_markdown(
+        f"speed_adult_{args.device}",
+        "Speed: ganaug vs ctgan on Adult",
+        intro,
+        {"Measurements": table, "Speed-up over ctgan (times)": speedup},
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 
@@ -23,32 +22,25 @@ def _counts(y: pd.Series) -> str:
     return ", ".join(f"{k.strip()!s}: {v}" for k, v in sorted(y.value_counts().items()))
 
 
-def _make_imbalanced(X: pd.DataFrame, y: pd.Series, label: str, share: float, seed: int):
-    """Keep only enough rows of ``label`` for it to be ``share`` of the table."""
-    rest = int((y != label).sum())
-    keep = int(round(share * rest / (1 - share)))
-    rng = np.random.default_rng(seed)
-    rows = np.flatnonzero(y.to_numpy() == label)
-    drop = rng.choice(rows, size=len(rows) - keep, replace=False)
-    mask = np.ones(len(y), dtype=bool)
-    mask[drop] = False
-    return X[mask], y[mask]
-
-
 def demo(epochs: int, device: str, seed: int) -> int:
     from imblearn.over_sampling import RandomOverSampler
-    from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
-    from sklearn.metrics import precision_score, recall_score
+    from sklearn.metrics import (
+        average_precision_score,
+        balanced_accuracy_score,
+        f1_score,
+        precision_score,
+        recall_score,
+    )
     from sklearn.model_selection import train_test_split
 
     from ganaug import GANAugmenter
-    from ganaug.datasets import load_adult_sample
+    from ganaug.datasets import load_adult_sample, make_rare
     from ganaug.metrics import make_classifier
 
     X, y = load_adult_sample()
     minority = " >50K"
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
-    X_train, y_train = _make_imbalanced(X_train, y_train, minority, 0.05, seed)
+    X_train, y_train = make_rare(X_train, y_train, minority, 0.05, random_state=seed)
     print("ganaug demo: rebalancing UCI Adult (bundled 8,000-row sample) with a conditional GAN")
     print(f"  task: predict income{minority!s}; training set cut to 5% minority, test set kept natural")
     print(f"  training rows before: {_counts(y_train)}")
@@ -57,11 +49,13 @@ def demo(epochs: int, device: str, seed: int) -> int:
     start = time.perf_counter()
     X_res, y_res = augmenter.fit_resample(X_train, y_train)
     seconds = time.perf_counter() - start
-    print(f"  training rows after:  {_counts(y_res)}  ({len(X_res) - len(X_train)} synthetic rows, "
-          f"{epochs} epochs on {augmenter.device_}, {seconds:.1f} s)")
+    print(
+        f"  training rows after:  {_counts(y_res)}  ({len(X_res) - len(X_train)} synthetic rows, "
+        f"{epochs} epochs on {augmenter.device_}, {seconds:.1f} s)"
+    )
     print("  a few synthetic minority rows:")
     with pd.option_context("display.width", 160, "display.max_columns", 8):
-        print(X_res.iloc[len(X_train):].head(3).to_string(max_cols=8))
+        print(X_res.iloc[len(X_train) :].head(3).to_string(max_cols=8))
 
     results = {}
     ros = RandomOverSampler(random_state=seed)
@@ -95,7 +89,9 @@ def augment(path: str, target: str, out: str, epochs: int, device: str, seed: in
         print(f"error: column {target!r} is not in {path} (columns: {list(frame.columns)})", file=sys.stderr)
         return 2
     y = frame.pop(target)
-    X_res, y_res = GANAugmenter(epochs=epochs, device=device, random_state=seed, verbose=True).fit_resample(frame, y)
+    X_res, y_res = GANAugmenter(epochs=epochs, device=device, random_state=seed, verbose=True).fit_resample(
+        frame, y
+    )
     X_res[target] = y_res
     X_res.to_csv(out, index=False)
     print(f"{path}: {_counts(y.astype(str))} -> {out}: {_counts(y_res.astype(str))}")

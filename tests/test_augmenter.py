@@ -20,8 +20,15 @@ FAST = {"epochs": 2, "batch_size": 100, "random_state": 0}
 
 @pytest.fixture
 def imbalanced():
-    X, y = make_classification(n_samples=400, n_features=6, n_classes=3, weights=[0.8, 0.15, 0.05], n_informative=4,
-                               n_clusters_per_class=1, random_state=0)
+    X, y = make_classification(
+        n_samples=400,
+        n_features=6,
+        n_classes=3,
+        weights=[0.8, 0.15, 0.05],
+        n_informative=4,
+        n_clusters_per_class=1,
+        random_state=0,
+    )
     return X, y
 
 
@@ -67,7 +74,7 @@ def test_dataframe_in_dataframe_out_with_index_continued(mixed_frame):
     assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
     pd.testing.assert_frame_equal(X_res.iloc[: len(frame)], frame)
     assert X_res.dtypes.equals(frame.dtypes)
-    new = X_res.iloc[len(frame):]
+    new = X_res.iloc[len(frame) :]
     assert list(new.index) == list(range(100 + len(frame), 100 + len(X_res)))
     assert (y_res.index == X_res.index).all() and y_res.name == "label"
     assert set(new["city"].dropna()) <= set(frame["city"].dropna())
@@ -134,7 +141,7 @@ def test_small_tables_adapt_the_batch():
     X = np.arange(14, dtype=float).reshape(7, 2)
     y = np.array([0, 0, 0, 0, 0, 1, 1])
     aug = GANAugmenter(epochs=2, random_state=0)
-    X_res, y_res = aug.fit_resample(X, y)
+    _, y_res = aug.fit_resample(X, y)
     assert aug.pac_ == 7 and aug.batch_size_ == 7
     assert Counter(y_res.tolist()) == {0: 5, 1: 5}
     aug = GANAugmenter(epochs=2, random_state=0).fit(np.random.default_rng(0).normal(size=(25, 2)))
@@ -146,14 +153,38 @@ def test_small_tables_adapt_the_batch():
     [
         (np.ones((6, 2)), np.zeros(6), {}, ValueError, "one class"),
         (np.ones((6, 2)), [0, 0, 0, 0, 0, 1], {}, ValueError, "class 1 has 1 row"),
-        (np.array([[1.0, np.inf], [2.0, 3.0], [1.0, 1.0], [0.0, 1.0]]), [0, 0, 1, 1], {}, ValueError, "infinite"),
+        (
+            np.array([[1.0, np.inf], [2.0, 3.0], [1.0, 1.0], [0.0, 1.0]]),
+            [0, 0, 1, 1],
+            {},
+            ValueError,
+            "infinite",
+        ),
         (np.zeros((0, 3)), [], {}, ValueError, "0 sample"),
-        (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"sampling_strategy": "bogus"}, ValueError, "sampling_strategy"),
+        (
+            np.ones((6, 2)),
+            [0, 0, 0, 1, 1, 1],
+            {"sampling_strategy": "bogus"},
+            ValueError,
+            "sampling_strategy",
+        ),
         (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"sampling_strategy": {5: 10}}, ValueError, "5"),
-        (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"batch_size": 502}, ValueError, "batch_size=502 must be a multiple of pac=10"),
+        (
+            np.ones((6, 2)),
+            [0, 0, 0, 1, 1, 1],
+            {"batch_size": 502},
+            ValueError,
+            "batch_size=502 must be a multiple of pac=10",
+        ),
         (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"generator_dim": (0,)}, ValueError, "generator_dim"),
         (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"device": "tpu-ish"}, ValueError, "device"),
-        (pd.DataFrame({"id": [f"u{i}" for i in range(40)]}), [0, 1] * 20, {}, ValueError, "every value is unique"),
+        (
+            pd.DataFrame({"id": [f"u{i}" for i in range(40)]}),
+            [0, 1] * 20,
+            {},
+            ValueError,
+            "every value is unique",
+        ),
     ],
 )
 def test_bad_input_is_refused_clearly(X, y, params, error, match):

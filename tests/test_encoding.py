@@ -26,7 +26,9 @@ def tables(draw):
         elif kind == "bool":
             values = draw(hnp.arrays(bool, n))
         else:
-            values = np.array(draw(st.lists(st.sampled_from(["a", "b", " c", "d"]), min_size=n, max_size=n)), dtype=object)
+            values = np.array(
+                draw(st.lists(st.sampled_from(["a", "b", " c", "d"]), min_size=n, max_size=n)), dtype=object
+            )
         if kind in ("float", "str", "point") and draw(st.booleans()):
             values = values.astype(object if kind == "str" else np.float64)
             values[draw(hnp.arrays(bool, n))] = None if kind == "str" else np.nan
@@ -39,7 +41,9 @@ def _assert_same(left: pd.DataFrame, right: pd.DataFrame) -> None:
     assert left.dtypes.equals(right.dtypes)
     for c in left.columns:
         if pd.api.types.is_float_dtype(left[c]):
-            np.testing.assert_allclose(left[c], right[c], rtol=1e-5, atol=1e-6 * (1 + np.nanmax(np.abs(right[c].fillna(0)))))
+            np.testing.assert_allclose(
+                left[c], right[c], rtol=1e-5, atol=1e-6 * (1 + np.nanmax(np.abs(right[c].fillna(0))))
+            )
         else:  # missing entries may come back as NaN where they were None
             assert left[c].isna().equals(right[c].isna())
             pd.testing.assert_series_equal(left[c].dropna(), right[c].dropna(), check_names=False)

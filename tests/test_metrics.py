@@ -12,11 +12,17 @@ def tables():
     rng = np.random.default_rng(0)
     n = 600
     x = rng.normal(size=n)
-    real = pd.DataFrame({"x": x, "y": 2 * x + rng.normal(scale=0.3, size=n),
-                         "c": np.where(x > 0, "pos", "neg").astype(object)})
+    real = pd.DataFrame(
+        {
+            "x": x,
+            "y": 2 * x + rng.normal(scale=0.3, size=n),
+            "c": np.where(x > 0, "pos", "neg").astype(object),
+        }
+    )
     same = real.sample(frac=1.0, random_state=1).reset_index(drop=True)
-    broken = pd.DataFrame({"x": rng.normal(3, 1, n), "y": rng.normal(size=n),
-                           "c": rng.choice(["pos", "neg"], n).astype(object)})
+    broken = pd.DataFrame(
+        {"x": rng.normal(3, 1, n), "y": rng.normal(size=n), "c": rng.choice(["pos", "neg"], n).astype(object)}
+    )
     return real, same, broken
 
 
@@ -30,12 +36,14 @@ def test_quality_is_perfect_on_identical_data_and_low_on_broken(tables):
 def test_column_pair_trends_catch_a_broken_correlation(tables):
     real, same, broken = tables
     trends = metrics.column_pair_trends(real, broken)
-    assert trends[("x", "y")] < 0.7 and metrics.column_pair_trends(real, same)[("x", "y")] == pytest.approx(1.0)
+    assert trends[("x", "y")] < 0.7 and metrics.column_pair_trends(real, same)[("x", "y")] == pytest.approx(
+        1.0
+    )
 
 
 def test_detection_auc_near_half_for_same_distribution_and_high_for_broken(tables):
-    real, same, broken = tables
-    fresh = tables[0].copy()
+    real, _, broken = tables
+    fresh = real.copy()
     fresh["x"] = fresh["x"].sample(frac=1, random_state=3).to_numpy()  # breaks x-y and x-c links
     assert metrics.detection_auc(real.iloc[:300], real.iloc[300:]) < 0.65
     assert metrics.detection_auc(real, broken) > 0.9

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 import pandas as pd
 
@@ -30,3 +31,23 @@ def load_adult_sample() -> tuple[pd.DataFrame, pd.Series]:
     with resources.files(__package__).joinpath("adult_sample.csv.gz").open("rb") as handle:
         frame = pd.read_csv(handle, compression="gzip")
     return frame.drop(columns="income"), frame["income"]
+
+
+def make_rare(X: Any, y: pd.Series, label: Any, share: float, *, random_state: Any = None) -> tuple[Any, Any]:
+    """Drop rows of class ``label`` at random until it is ``share`` of the table.
+
+    A thin wrapper of :func:`imblearn.datasets.make_imbalance` that takes the
+    target share instead of a count, as the benchmarks state their tasks
+    ("the minority class cut to 5% of the training set").
+
+    Examples
+    --------
+    >>> X, y = load_adult_sample()
+    >>> X_cut, y_cut = make_rare(X, y, " >50K", 0.05, random_state=0)
+    >>> round(float((y_cut == " >50K").mean()), 3)
+    0.05
+    """
+    from imblearn.datasets import make_imbalance
+
+    keep = round(share * int((y != label).sum()) / (1 - share))
+    return make_imbalance(X, y, sampling_strategy={label: keep}, random_state=random_state)

@@ -234,10 +234,7 @@ class TabularEncoder:
     @staticmethod
     def _point_match(values: np.ndarray, cont: list[_ContinuousColumn]) -> tuple[np.ndarray, np.ndarray]:
         """Whether each entry sits on a point mass of its column, and which one."""
-        width = max((len(c.points) for c in cont), default=0)
-        points = np.full((len(cont), max(width, 1)), np.nan)
-        for i, c in enumerate(cont):
-            points[i, : len(c.points)] = c.points
+        points = _points_matrix(cont, fill=np.nan)
         match = values[:, :, None] == points[None]
         return match.any(axis=2), match.argmax(axis=2)
 
@@ -268,11 +265,6 @@ class TabularEncoder:
         return EncodedLayout(tuple(spans), tuple(condition))
 
     # ------------------------------------------------------------ transform
-    @property
-    def n_categories_(self) -> list[int]:
-        """Width of each categorical column's one-hot block, in column order."""
-        return self.layout_.condition_widths
-
     def _spans_of(self, kind: type) -> list[tuple[int, list[Span]]]:
         out: dict[int, list[Span]] = {}
         for s in self.layout_.spans:
@@ -363,10 +355,7 @@ class TabularEncoder:
             else:
                 mean = std = np.zeros_like(alpha)
             cont = [self.columns_[p] for p, _ in cont_spans]
-            width = max((len(c.points) for c in cont), default=0)
-            points = np.zeros((len(cont), max(width, 1)))
-            for i, c in enumerate(cont):
-                points[i, : len(c.points)] = c.points
+            points = _points_matrix(cont, fill=0.0)
             point_idx = np.clip(mode - n_gauss, 0, points.shape[1] - 1)
             point_val = np.take_along_axis(points, point_idx.T, axis=1).T
             value = np.where(
@@ -391,6 +380,15 @@ class TabularEncoder:
     def _assemble(self, columns: list, n: int) -> Any:
         frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(n))
         return self.container_.wrap(frame)
+
+
+def _points_matrix(cont: list[_ContinuousColumn], fill: float) -> np.ndarray:
+    """Point masses of each column, padded with ``fill``: shape (n_columns, max_points)."""
+    width = max((len(c.points) for c in cont), default=0)
+    points = np.full((len(cont), max(width, 1)), fill)
+    for i, c in enumerate(cont):
+        points[i, : len(c.points)] = c.points
+    return points
 
 
 def _datetime_step(nanoseconds: np.ndarray) -> float:
