@@ -1,7 +1,8 @@
-"""ganaug: GAN-based data augmentation for scikit-learn and imbalanced-learn pipelines."""
+"""ganaug: GAN-based data augmentation and imputation for scikit-learn pipelines."""
 
 from ganaug._augmenter import GANAugmenter
+from ganaug._imputer import GANImputer
 
 __version__ = "0.1.0"
 
-__all__ = ["GANAugmenter", "__version__"]
+__all__ = ["GANAugmenter", "GANImputer", "__version__"]

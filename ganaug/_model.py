@@ -14,20 +14,64 @@ import numpy as np
 import torch
 
 from ganaug._conditional import ConditionSampler
-from ganaug._training import TrainingConfig, fit_gan
+from ganaug._training import ImputationConfig, TrainingConfig, fit_gan, fit_imputation_gan
 from ganaug.encoding import EncodedLayout
-from ganaug.nn import Discriminator, Generator, OutputHeads
+from ganaug.nn import Discriminator, Generator, HintDiscriminator, ImputationGenerator, OutputHeads
 
 _GENERATE_CHUNK = 16384
 
 
-def _build_heads(layout: EncodedLayout) -> OutputHeads:
+def build_heads(layout: EncodedLayout) -> OutputHeads:
+    """Output heads (activations, categorical spans) of an encoded layout."""
     return OutputHeads(
-        layout.width, layout.tanh_positions, *layout.softmax_index(), *layout.condition_index()
+        layout.width,
+        layout.tanh_positions,
+        *layout.softmax_index(),
+        *layout.condition_index(),
+        layout.linear_positions,
     )
 
 
-class TabularGAN:
+class _GeneratorModel:
+    """A trained generator with its heads, pickled as CPU state and rebuilt on load.
+
+    Subclasses build ``self.generator`` (and anything else on the device) in
+    :meth:`_build`; pickling stores the generator as a CPU state dict, never
+    touching the live object, and loading rebuilds on the training device, or
+    on the CPU with a warning when that device is missing.
+    """
+
+    layout: EncodedLayout
+    device: torch.device
+    generator: torch.nn.Module
+
+    def _build(self, device: torch.device) -> None:
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("generator", "heads")}
+        state["generator_state"] = {k: v.detach().cpu() for k, v in self.generator.state_dict().items()}
+        state["device"] = str(self.device)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        generator_state = state.pop("generator_state")
+        device = torch.device(state["device"])
+        if device.type == "cuda" and not torch.cuda.is_available():
+            warnings.warn(
+                f"This model was trained on {device}, which is not available here; loading it on the CPU.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            device = torch.device("cpu")
+        self.__dict__.update(state)
+        self._build(device)
+        self.generator.load_state_dict(generator_state)
+        self.generator.eval()
+
+
+class TabularGAN(_GeneratorModel):
     """Generator, output heads and condition sampler of one fitted table.
 
     Use :meth:`train` to build one; :meth:`generate` draws encoded rows.
@@ -42,14 +86,17 @@ class TabularGAN:
         device: torch.device,
     ) -> None:
         self.layout = layout
-        self.sampler = sampler.to(device)
+        self.sampler = sampler
         self.embedding_dim = embedding_dim
         self.generator_dim = tuple(generator_dim)
+        self._build(device)
+
+    def _build(self, device: torch.device) -> None:
         self.device = device
-        self.generator = Generator(embedding_dim + sampler.cond_width, self.generator_dim, layout.width).to(
-            device
-        )
-        self.heads = _build_heads(layout).to(device)
+        self.sampler = self.sampler.to(device)
+        width = self.embedding_dim + self.sampler.cond_width
+        self.generator = Generator(width, self.generator_dim, self.layout.width).to(device)
+        self.heads = build_heads(self.layout).to(device)
 
     @classmethod
     def train(
@@ -118,29 +165,83 @@ class TabularGAN:
             return np.zeros((0, self.layout.width), dtype=np.float32)
         return torch.cat(chunks).numpy()
 
-    # ------------------------------------------------------------- pickling
+
+class ImputationGAN(_GeneratorModel):
+    """Imputation generator and heads of one fitted table (see ``fit_imputation_gan``)."""
+
+    def __init__(self, layout: EncodedLayout, n_columns: int, generator_dim: Sequence[int], device) -> None:
+        self.layout = layout
+        self.n_columns = n_columns
+        self.generator_dim = tuple(generator_dim)
+        self._build(device)
+
+    def _build(self, device: torch.device) -> None:
+        self.device = device
+        self.generator = ImputationGenerator(self.layout.width, self.n_columns, self.generator_dim).to(device)
+        self.heads = build_heads(self.layout).to(device)
+        self.position_columns = torch.as_tensor(self.layout.position_columns, device=device)
+
     def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("generator", "heads")}
-        state["generator_state"] = {k: v.detach().cpu() for k, v in self.generator.state_dict().items()}
-        state["device"] = str(self.device)
+        state = super().__getstate__()
+        state.pop("position_columns", None)
         return state
 
-    def __setstate__(self, state: dict) -> None:
-        generator_state = state.pop("generator_state")
-        device = torch.device(state["device"])
-        if device.type == "cuda" and not torch.cuda.is_available():
-            warnings.warn(
-                f"This model was trained on {device}, which is not available here; loading it on the CPU.",
-                RuntimeWarning,
-                stacklevel=2,
+    @classmethod
+    def train(
+        cls,
+        encoded: np.ndarray,
+        observed: np.ndarray,
+        layout: EncodedLayout,
+        config: ImputationConfig,
+        generator_dim: Sequence[int],
+        discriminator_dim: Sequence[int],
+        device: torch.device,
+        seed: int,
+        verbose: bool = False,
+    ) -> tuple[ImputationGAN, list[dict]]:
+        """Build and train on encoded rows and their (n, n_columns) observed mask."""
+        n_columns = observed.shape[1]
+        devices = [device] if device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            model = cls(layout, n_columns, generator_dim, device)
+            critic = HintDiscriminator(layout.width, n_columns, tuple(discriminator_dim)).to(device)
+            rng = torch.Generator(device=device).manual_seed(seed)
+            data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
+            seen = torch.as_tensor(observed, dtype=torch.bool, device=device)
+            history = fit_imputation_gan(
+                model.generator,
+                critic,
+                model.heads,
+                data,
+                seen,
+                model.position_columns,
+                config,
+                rng,
+                verbose=verbose,
             )
-            device = torch.device("cpu")
-        self.__dict__.update(state)
-        self.device = device
-        self.sampler = self.sampler.to(device)
-        self.generator = Generator(
-            self.embedding_dim + self.sampler.cond_width, self.generator_dim, self.layout.width
-        )
-        self.generator.load_state_dict(generator_state)
-        self.generator.to(device).eval()
-        self.heads = _build_heads(self.layout).to(device)
+        model.generator.eval()
+        return model, history
+
+    def impute(self, encoded: np.ndarray, observed: np.ndarray, seed: int, sample: bool) -> np.ndarray:
+        """Generator outputs for every entry, ready for ``inverse_transform``.
+
+        ``sample=False``: no input noise and categories by argmax, the
+        deterministic best guess (each row depends on itself only).
+        ``sample=True``: input noise and Gumbel-max categories, one draw of
+        the learned conditional distribution.
+        """
+        rng = torch.Generator(device=self.device).manual_seed(seed)
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, len(encoded), _GENERATE_CHUNK):
+                x = torch.as_tensor(encoded[start : start + _GENERATE_CHUNK], device=self.device)
+                seen = torch.as_tensor(observed[start : start + _GENERATE_CHUNK], device=self.device).float()
+                seen_pos = seen[:, self.position_columns]
+                noise = torch.randn(x.shape, generator=rng, device=self.device) if sample else 0.0
+                raw = self.generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen], dim=1))
+                out = self.heads(raw, rng, hard=True) if sample else raw
+                chunks.append(out.float().cpu())
+        if not chunks:
+            return np.zeros((0, self.layout.width), dtype=np.float32)
+        return torch.cat(chunks).numpy()

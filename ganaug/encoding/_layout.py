@@ -23,15 +23,16 @@ class Span:
         First encoded column of the span.
     width : int
         Number of encoded columns.
-    activation : {"tanh", "softmax"}
-        ``tanh`` for a scalar in (-1, 1), ``softmax`` for a one-hot block.
+    activation : {"tanh", "linear", "softmax"}
+        ``tanh`` for a scalar in (-1, 1), ``linear`` for an unbounded scalar,
+        ``softmax`` for a one-hot block.
     column : int
         Index of the source column the span encodes.
     """
 
     start: int
     width: int
-    activation: Literal["tanh", "softmax"]
+    activation: Literal["tanh", "linear", "softmax"]
     column: int
 
     @property
@@ -88,6 +89,17 @@ class EncodedLayout:
     @property
     def tanh_positions(self) -> np.ndarray:
         return np.array([s.start for s in self.spans if s.activation == "tanh"], dtype=np.int64)
+
+    @property
+    def linear_positions(self) -> np.ndarray:
+        return np.array([s.start for s in self.spans if s.activation == "linear"], dtype=np.int64)
+
+    @property
+    def position_columns(self) -> np.ndarray:
+        """Source column of every encoded position, shape (width,)."""
+        if not self.spans:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([np.full(s.width, s.column, dtype=np.int64) for s in self.spans])
 
     @property
     def softmax_spans(self) -> list[Span]:

@@ -12,6 +12,7 @@ column had missing values. The encoder knows nothing about torch.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from numbers import Integral
 from typing import Any
@@ -72,6 +73,15 @@ class TabularEncoder:
         exactly and at the right rate.
     max_point_masses : int, default=5
         At most this many point masses per column (the most frequent ones).
+    continuous : {"modes", "scalar"}, default="modes"
+        ``"modes"``: mode-specific normalisation (for synthesis). ``"scalar"``:
+        one standardised value per column with a linear head, whose squared
+        error is the natural loss of an imputer.
+    missing : {"category", "unobserved"}, default="category"
+        ``"category"``: a missing value is information, encoded as its own
+        mode or category, and generated at the learned rate. ``"unobserved"``:
+        a missing value is unknown; its column's positions are left at 0 and
+        :meth:`observed` says which entries are known (for imputation).
     random_state : int, Generator or None, default=None
         Seeds the row subset used to fit mixtures on large tables.
 
@@ -107,12 +117,16 @@ class TabularEncoder:
         n_modes: int = 10,
         point_mass_threshold: float = 0.05,
         max_point_masses: int = 5,
+        continuous: str = "modes",
+        missing: str = "category",
         random_state: Any = None,
     ) -> None:
         self.categorical_features = categorical_features
         self.n_modes = n_modes
         self.point_mass_threshold = point_mass_threshold
         self.max_point_masses = max_point_masses
+        self.continuous = continuous
+        self.missing = missing
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
@@ -165,7 +179,15 @@ class TabularEncoder:
                 self.columns_.append(spec)
                 cont_values.append(values)
         cont = [c for c in self.columns_ if isinstance(c, _ContinuousColumn)]
-        if cont:
+        if cont and self.continuous == "scalar":
+            values = np.column_stack(cont_values)
+            with warnings.catch_warnings():  # all-missing columns
+                warnings.simplefilter("ignore", RuntimeWarning)
+                self.scalar_mean_ = np.nan_to_num(np.nanmean(values, axis=0))
+                std = np.nan_to_num(np.nanstd(values, axis=0))
+            self.scalar_std_ = np.where(std > 0, std, 1.0)
+            self.mixtures_ = ColumnMixtures(*(np.zeros((len(cont), 0)),) * 3, np.zeros((len(cont), 0), bool))
+        elif cont:
             values = np.column_stack(cont_values)
             gauss = self._gaussian_mask(values, cont)
             self.mixtures_ = fit_column_mixtures(values, gauss, n_components=self.n_modes, rng=rng)
@@ -191,7 +213,8 @@ class TabularEncoder:
                 f"{n_rows} rows: every value is unique, so no category can be learned. "
                 "Drop it (an identifier?) or declare it numeric in categorical_features."
             )
-        return _CategoricalColumn(name, col.dtype, categories, bool(missing.any()))
+        has_missing = bool(missing.any()) and self.missing == "category"
+        return _CategoricalColumn(name, col.dtype, categories, has_missing)
 
     @staticmethod
     def _numeric_values(name: Any, col: pd.Series) -> np.ndarray:
@@ -228,7 +251,10 @@ class TabularEncoder:
         step = _datetime_step(observed) if is_datetime else None
         if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
             step = 1.0
-        spec = _ContinuousColumn(name, dtype, points, bool(missing.any()), step, is_datetime, low, high)
+        if self.continuous == "scalar":
+            points = np.array([])
+        has_missing = bool(missing.any()) and self.missing == "category"
+        spec = _ContinuousColumn(name, dtype, points, has_missing, step, is_datetime, low, high)
         return spec, values
 
     @staticmethod
@@ -250,7 +276,12 @@ class TabularEncoder:
         k = 0
         self._mode_counts = []
         for position, col in enumerate(self.columns_):
-            if isinstance(col, _ContinuousColumn):
+            if isinstance(col, _ContinuousColumn) and self.continuous == "scalar":
+                self._mode_counts.append((0, 0))
+                k += 1
+                spans.append(Span(start, 1, "linear", position))
+                start += 1
+            elif isinstance(col, _ContinuousColumn):
                 n_modes = int(n_gauss[k]) + len(col.points) + int(col.has_missing)
                 self._mode_counts.append((int(n_gauss[k]), len(col.points)))
                 k += 1
@@ -272,16 +303,26 @@ class TabularEncoder:
                 out.setdefault(s.column, []).append(s)
         return list(out.items())
 
-    def transform(self, X: Any) -> np.ndarray:
-        """Encode ``X`` into a float32 matrix of width ``layout_.width``."""
+    def _check_columns(self, X: Any) -> pd.DataFrame:
         frame, _ = Container.of(X)
         if frame.shape[1] != len(self.columns_):
             raise ValueError(
                 f"X has {frame.shape[1]} columns, but the encoder was fitted with {len(self.columns_)}."
             )
+        return frame
+
+    def observed(self, X: Any) -> np.ndarray:
+        """Which entries of ``X`` are known (not missing), shape (n_rows, n_columns)."""
+        return ~self._check_columns(X).isna().to_numpy()
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Encode ``X`` into a float32 matrix of width ``layout_.width``.
+
+        With ``missing="unobserved"`` the positions of missing entries stay 0.
+        """
+        frame = self._check_columns(X)
         n = frame.shape[0]
         out = np.zeros((n, self.layout_.width), dtype=np.float32)
-        rows = np.arange(n)[:, None]
         cont_spans = self._spans_of(_ContinuousColumn)
         if cont_spans:
             cont = [self.columns_[p] for p, _ in cont_spans]
@@ -289,35 +330,39 @@ class TabularEncoder:
                 [self._numeric_values(self.columns_[p].name, frame.iloc[:, p]) for p, _ in cont_spans]
             )
             missing = np.isnan(values)
-            unexpected = missing & ~np.array([c.has_missing for c in cont])[None]
-            if unexpected.any():
-                name = cont[int(np.nonzero(unexpected.any(axis=0))[0][0])].name
-                raise ValueError(f"Column {name!r} has missing values, but had none at fit.")
-            on_point, point_idx = self._point_match(values, cont)
-            gauss = ~missing & ~on_point
-            comp = self.mixtures_.assign(values, gauss)
-            n_gauss = np.array([g for g, _ in self._mode_counts])
-            n_point = np.array([p for _, p in self._mode_counts])
-            mode = np.where(gauss, comp, np.where(on_point, n_gauss + point_idx, n_gauss + n_point))
-            safe = np.maximum(comp, 0)
-            mean = np.take_along_axis(self.mixtures_.means, safe.T, axis=1).T
-            std = np.take_along_axis(self.mixtures_.stds, safe.T, axis=1).T
-            alpha = np.where(gauss, (values - mean) / (_ALPHA_SCALE * np.where(gauss, std, 1.0)), 0.0)
+            if self.missing == "category":
+                unexpected = missing & ~np.array([c.has_missing for c in cont])[None]
+                if unexpected.any():
+                    name = cont[int(np.nonzero(unexpected.any(axis=0))[0][0])].name
+                    raise ValueError(f"Column {name!r} has missing values, but had none at fit.")
             value_pos = np.array([s[0].start for _, s in cont_spans])
-            mode_start = np.array([s[1].start for _, s in cont_spans])
-            out[:, value_pos] = alpha
-            out[rows, mode_start[None] + mode] = 1.0
+            if self.continuous == "scalar":
+                out[:, value_pos] = np.where(missing, 0.0, (values - self.scalar_mean_) / self.scalar_std_)
+            else:
+                on_point, point_idx = self._point_match(values, cont)
+                gauss = ~missing & ~on_point
+                comp = self.mixtures_.assign(values, gauss)
+                n_gauss = np.array([g for g, _ in self._mode_counts])
+                n_point = np.array([p for _, p in self._mode_counts])
+                mode = np.where(gauss, comp, np.where(on_point, n_gauss + point_idx, n_gauss + n_point))
+                safe = np.maximum(comp, 0)
+                mean = np.take_along_axis(self.mixtures_.means, safe.T, axis=1).T
+                std = np.take_along_axis(self.mixtures_.stds, safe.T, axis=1).T
+                alpha = np.where(gauss, (values - mean) / (_ALPHA_SCALE * np.where(gauss, std, 1.0)), 0.0)
+                out[:, value_pos] = alpha
+                mode_start = np.array([s[1].start for _, s in cont_spans])
+                _set_one_hot(out, mode_start, mode, ~missing | (self.missing == "category"))
         cat_spans = self._spans_of(_CategoricalColumn)
         if cat_spans:
             codes = np.column_stack(
                 [self._category_codes(self.columns_[p], frame.iloc[:, p]) for p, _ in cat_spans]
             )
             start = np.array([s[0].start for _, s in cat_spans])
-            out[rows, start[None] + codes] = 1.0
+            _set_one_hot(out, start, codes, codes >= 0)
         return out
 
-    @staticmethod
-    def _category_codes(col: _CategoricalColumn, series: pd.Series) -> np.ndarray:
+    def _category_codes(self, col: _CategoricalColumn, series: pd.Series) -> np.ndarray:
+        """Category index of each entry; the missing slot, or -1 when missing is unobserved."""
         missing = series.isna().to_numpy()
         index = pd.Index(col.categories)
         codes = index.get_indexer(series.astype(object).where(~missing, None))
@@ -325,13 +370,21 @@ class TabularEncoder:
         if unknown.any():
             values = pd.unique(series[unknown])[:5]
             raise ValueError(f"Column {col.name!r} has categories not seen at fit: {list(values)}.")
-        if missing.any() and not col.has_missing:
+        if not missing.any():
+            return codes
+        if col.has_missing:
+            return np.where(missing, len(col.categories), codes)
+        if self.missing == "category":
             raise ValueError(f"Column {col.name!r} has missing values, but had none at fit.")
-        return np.where(missing, len(col.categories), codes)
+        return codes  # -1: unobserved
 
     # ---------------------------------------------------- inverse_transform
-    def inverse_transform(self, Z: np.ndarray) -> Any:
+    def inverse_transform(self, Z: np.ndarray, *, as_frame: bool = False) -> Any:
         """Decode an encoded (or generated) matrix back to the fit container.
+
+        With ``as_frame=True`` the result is a DataFrame with the fitted
+        column order (positional column labels ``0..n-1``) and column dtypes,
+        whatever the fit container was.
 
         One-hot blocks are read by argmax, so soft outputs decode too.
         Continuous values are clipped to the training range and rounded for
@@ -344,25 +397,12 @@ class TabularEncoder:
         decoded: dict[int, Any] = {}
         cont_spans = self._spans_of(_ContinuousColumn)
         if cont_spans:
-            mode = argmax_spans(Z, [s[1] for _, s in cont_spans])
-            alpha = Z[:, [s[0].start for _, s in cont_spans]].astype(np.float64)
-            n_gauss = np.array([g for g, _ in self._mode_counts])
-            n_point = np.array([p for _, p in self._mode_counts])
-            safe = np.clip(mode, 0, max(self.mixtures_.means.shape[1] - 1, 0))
-            if self.mixtures_.means.size:
-                mean = np.take_along_axis(self.mixtures_.means, safe.T, axis=1).T
-                std = np.take_along_axis(self.mixtures_.stds, safe.T, axis=1).T
-            else:
-                mean = std = np.zeros_like(alpha)
             cont = [self.columns_[p] for p, _ in cont_spans]
-            points = _points_matrix(cont, fill=0.0)
-            point_idx = np.clip(mode - n_gauss, 0, points.shape[1] - 1)
-            point_val = np.take_along_axis(points, point_idx.T, axis=1).T
-            value = np.where(
-                mode < n_gauss,
-                mean + _ALPHA_SCALE * std * alpha,
-                np.where(mode < n_gauss + n_point, point_val, np.nan),
-            )
+            alpha = Z[:, [s[0].start for _, s in cont_spans]].astype(np.float64)
+            if self.continuous == "scalar":
+                value = alpha * self.scalar_std_ + self.scalar_mean_
+            else:
+                value = self._decode_modes(Z, cont_spans, cont, alpha)
             low = np.array([c.low for c in cont])
             high = np.array([c.high for c in cont])
             value = np.clip(value, low, high)
@@ -375,11 +415,34 @@ class TabularEncoder:
                 col = self.columns_[position]
                 table = np.append(col.categories, np.nan).astype(object)
                 decoded[position] = _restore_categorical(col, table[codes[:, i]])
-        return self._assemble([decoded[p] for p in range(len(self.columns_))], n)
+        frame = pd.DataFrame({p: decoded[p] for p in range(len(self.columns_))}, index=pd.RangeIndex(n))
+        return frame if as_frame else self.container_.wrap(frame)
 
-    def _assemble(self, columns: list, n: int) -> Any:
-        frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(n))
-        return self.container_.wrap(frame)
+    def _decode_modes(self, Z: np.ndarray, cont_spans: list, cont: list, alpha: np.ndarray) -> np.ndarray:
+        """Values of mode-encoded continuous columns (NaN for the missing mode)."""
+        mode = argmax_spans(Z, [s[1] for _, s in cont_spans])
+        n_gauss = np.array([g for g, _ in self._mode_counts])
+        n_point = np.array([p for _, p in self._mode_counts])
+        safe = np.clip(mode, 0, max(self.mixtures_.means.shape[1] - 1, 0))
+        if self.mixtures_.means.size:
+            mean = np.take_along_axis(self.mixtures_.means, safe.T, axis=1).T
+            std = np.take_along_axis(self.mixtures_.stds, safe.T, axis=1).T
+        else:
+            mean = std = np.zeros_like(alpha)
+        points = _points_matrix(cont, fill=0.0)
+        point_idx = np.clip(mode - n_gauss, 0, points.shape[1] - 1)
+        point_val = np.take_along_axis(points, point_idx.T, axis=1).T
+        return np.where(
+            mode < n_gauss,
+            mean + _ALPHA_SCALE * std * alpha,
+            np.where(mode < n_gauss + n_point, point_val, np.nan),
+        )
+
+
+def _set_one_hot(out: np.ndarray, start: np.ndarray, index: np.ndarray, where: np.ndarray) -> None:
+    """``out[r, start[c] + index[r, c]] = 1`` for every entry selected by ``where``."""
+    rows, cols = np.nonzero(where)
+    out[rows, start[cols] + index[rows, cols]] = 1.0
 
 
 def _points_matrix(cont: list[_ContinuousColumn], fill: float) -> np.ndarray:

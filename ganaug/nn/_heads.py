@@ -29,7 +29,9 @@ class OutputHeads(nn.Module):
     softmax_index, softmax_mask : ndarray of shape (n_spans, max_width)
         Padded positions of the softmax spans and which entries are real.
     condition_index, condition_mask : ndarray of shape (n_cond, max_width)
-        The same for the spans a conditional vector can select.
+        The same for the categorical spans (conditioning, categorical losses).
+    linear_positions : ndarray of int, optional
+        Positions left as they are (identity activation).
     """
 
     def __init__(
@@ -40,9 +42,12 @@ class OutputHeads(nn.Module):
         softmax_mask: np.ndarray,
         condition_index: np.ndarray,
         condition_mask: np.ndarray,
+        linear_positions: np.ndarray | None = None,
     ) -> None:
         super().__init__()
         self.width = width
+        linear = np.zeros(0, dtype=np.int64) if linear_positions is None else linear_positions
+        self.register_buffer("linear_positions", torch.as_tensor(linear, dtype=torch.long))
         self.register_buffer("tanh_positions", torch.as_tensor(tanh_positions, dtype=torch.long))
         self.register_buffer("softmax_index", torch.as_tensor(softmax_index, dtype=torch.long))
         self.register_buffer("softmax_mask", torch.as_tensor(softmax_mask, dtype=torch.bool))
@@ -56,7 +61,7 @@ class OutputHeads(nn.Module):
     def forward(
         self, raw: torch.Tensor, rng: torch.Generator, tau: float = 0.2, hard: bool = False
     ) -> torch.Tensor:
-        """Gumbel-softmax every softmax span and tanh the scalar positions.
+        """Gumbel-softmax every softmax span, tanh the tanh positions, keep linear ones.
 
         With ``hard=True`` (generation) the softmax spans hold the
         Gumbel-perturbed logits instead: their argmax inside each span is an
@@ -64,12 +69,12 @@ class OutputHeads(nn.Module):
         trick), which is all a decoder reading spans by argmax needs, without
         building one-hot blocks.
         """
-        noisy = raw + gumbel_noise(raw.shape, raw, rng)  # one draw per position, not per padded slot
-        if hard:
-            out = noisy
-        else:
-            out = raw.new_empty(raw.shape)
-            if self.softmax_index.numel():
+        out = raw.clone()  # linear positions keep their raw value
+        if self.softmax_index.numel():
+            noisy = raw + gumbel_noise(raw.shape, raw, rng)  # one draw per position, not per padded slot
+            if hard:
+                out[:, self.softmax_positions] = noisy[:, self.softmax_positions]
+            else:
                 logits = self._padded_logits(noisy, self.softmax_index, self.softmax_mask)
                 soft = torch.softmax(logits / tau, dim=-1)
                 out[:, self.softmax_positions] = soft[:, self.softmax_mask]
