@@ -66,9 +66,16 @@ def check_table(X: Any) -> None:
     """Reject what no encoder can take, with the reason: sparse matrices, empty tables."""
     if hasattr(X, "toarray") and not isinstance(X, pd.DataFrame):
         raise TypeError("Sparse matrices are not supported; pass a dense array or a DataFrame.")
-    shape = getattr(X, "shape", None) or np.shape(X)
+    if not isinstance(X, pd.DataFrame):
+        X = np.asarray(X)
+        if X.dtype.kind == "c":
+            raise ValueError("Complex data not supported.")
+    shape = X.shape
     if len(shape) != 2:
-        raise ValueError(f"Expected a 2D table of shape (n_samples, n_features), got shape {tuple(shape)}.")
+        raise ValueError(
+            f"Expected a 2D table of shape (n_samples, n_features), got shape {tuple(shape)}. "
+            "Reshape your data with X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for one row."
+        )
     if shape[0] == 0:
         raise ValueError(
             f"Found array with 0 sample(s) (shape={tuple(shape)}) while a minimum of 1 is required."

@@ -1,9 +1,9 @@
-"""scikit-learn's and imbalanced-learn's estimator checks on GANAugmenter (tiny epochs)."""
+"""scikit-learn's and imbalanced-learn's estimator checks on both estimators (tiny epochs)."""
 
 from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_checks
 
-from ganaug import GANAugmenter
+from ganaug import GANAugmenter, GANImputer
 
 _SINGLETON = (
     "the check's y has a class with a single row; GANAugmenter refuses to learn a class "
@@ -30,4 +30,9 @@ def test_imblearn_compatible(estimator, check):
 
 @sklearn_checks([_augmenter()], expected_failed_checks=lambda est: SKLEARN_EXPECTED_FAILED)
 def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@sklearn_checks([GANImputer(epochs=2, random_state=0)])
+def test_imputer_sklearn_compatible(estimator, check):
     check(estimator)

@@ -1,0 +1,163 @@
+"""GANImputer: invariants (observed values untouched, nothing left missing), types, errors, pipelines."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+
+from ganaug import GANImputer
+
+FAST = {"epochs": 20, "random_state": 0}
+
+
+def _punch_holes(frame: pd.DataFrame, rate: float, seed: int) -> pd.DataFrame:
+    holes = np.random.default_rng(seed).random(frame.shape) < rate
+    return frame.mask(holes)
+
+
+@pytest.fixture
+def correlated():
+    """Three strongly related numeric columns, 20% MCAR."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=600)
+    full = np.column_stack([x, 2 * x + rng.normal(scale=0.2, size=600), -x + rng.normal(scale=0.2, size=600)])
+    holes = rng.random(full.shape) < 0.2
+    holes[holes.all(axis=1), 0] = False  # keep at least one value per row
+    X = full.copy()
+    X[holes] = np.nan
+    return full, X, holes
+
+
+def test_observed_values_unchanged_and_nothing_left_missing(correlated):
+    _, X, holes = correlated
+    Xt = GANImputer(**FAST).fit_transform(X)
+    assert Xt.shape == X.shape and Xt.dtype == X.dtype
+    assert not np.isnan(Xt).any()
+    np.testing.assert_array_equal(Xt[~holes], X[~holes])  # bit for bit
+
+
+def test_beats_mean_imputation_on_related_columns(correlated):
+    full, X, holes = correlated
+    gan = GANImputer(random_state=0).fit_transform(X)
+    mean = SimpleImputer().fit_transform(X)
+    rmse = lambda Xi: np.sqrt(((Xi - full)[holes] ** 2).mean())  # noqa: E731
+    assert rmse(gan) < 0.5 * rmse(mean), (rmse(gan), rmse(mean))
+
+
+def test_mixed_dataframe_keeps_columns_index_dtypes_and_support(mixed_frame):
+    frame = mixed_frame.drop(columns=["joined"]).set_index(pd.RangeIndex(50, 50 + len(mixed_frame)))
+    frame["age"] = frame["age"].astype(float)  # a column with holes cannot stay int64 in pandas
+    holed = _punch_holes(frame, 0.2, seed=1)
+    out = GANImputer(**FAST).fit(holed).transform(holed)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == list(frame.columns) and out.index.equals(holed.index)
+    assert not out.isna().any().any()
+    for c in frame.columns:
+        known = holed[c].notna()
+        pd.testing.assert_series_equal(out[c][known], holed[c][known], check_dtype=False)
+        filled = out[c][~known]
+        if c in ("age", "gain"):
+            assert filled.between(holed[c].min(), holed[c].max()).all()
+        else:
+            assert set(filled) <= set(holed[c].dropna())
+    assert out["tier"].dtype == frame["tier"].dtype
+
+
+def test_integer_columns_get_integers():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"n": rng.integers(0, 10, 300), "m": rng.integers(0, 5, 300)}).astype("Int64")
+    holed = frame.mask(rng.random(frame.shape) < 0.2)
+    out = GANImputer(**FAST).fit_transform(holed)
+    assert (out["n"] == out["n"].round()).all() and out["n"].dtype == "Int64"
+
+
+def test_inductive_transform_of_new_patterns(correlated):
+    _, X, _ = correlated
+    imputer = GANImputer(**FAST).fit(X[:400])
+    history = list(imputer.history_)
+    new = X[400:].copy()
+    new[:, 2] = np.nan  # a pattern never seen at fit
+    out = imputer.transform(new)
+    assert not np.isnan(out).any() and imputer.history_ == history
+
+
+def test_sample_posterior_gives_multiple_imputations(correlated):
+    _, X, holes = correlated
+    draws = [GANImputer(sample_posterior=True, epochs=20, random_state=s).fit_transform(X) for s in (0, 1)]
+    assert not np.allclose(draws[0][holes], draws[1][holes])
+    best = GANImputer(**FAST).fit(X)
+    np.testing.assert_array_equal(best.transform(X), best.transform(X))
+
+
+def test_empty_features_dropped_with_warning_or_kept():
+    X = np.array([[1.0, np.nan, 3.0], [2.0, np.nan, np.nan], [np.nan, np.nan, 5.0], [4.0, np.nan, 6.0]])
+    with pytest.warns(UserWarning, match="without any observed values"):
+        dropped = GANImputer(epochs=2, random_state=0).fit_transform(X)
+    assert dropped.shape == (4, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept = GANImputer(epochs=2, random_state=0, keep_empty_features=True).fit_transform(X)
+    assert kept.shape == (4, 3) and (kept[:, 1] == 0).all()
+
+
+def test_indicator_feature_names_and_pandas_output():
+    frame = pd.DataFrame(
+        {"a": [1.0, np.nan, 3.0, 4.0], "b": [1.0, 2.0, 3.0, 4.0], "c": [np.nan, 1.0, 2.0, 3.0]}
+    )
+    imputer = GANImputer(epochs=2, random_state=0, add_indicator=True).set_output(transform="pandas")
+    out = imputer.fit_transform(frame)
+    names = ["a", "b", "c", "missingindicator_a", "missingindicator_c"]
+    assert list(imputer.get_feature_names_out()) == names and list(out.columns) == names
+    assert out["missingindicator_a"].tolist() == [0, 1, 0, 0]
+    np_out = (
+        GANImputer(epochs=2, random_state=0).set_output(transform="pandas").fit_transform(frame.to_numpy())
+    )
+    assert isinstance(np_out, pd.DataFrame) and list(np_out.columns) == ["x0", "x1", "x2"]
+
+
+def test_custom_missing_value_placeholder():
+    X = np.array([[1.0, -1.0], [2.0, 4.0], [-1.0, 6.0], [4.0, 8.0]])
+    out = GANImputer(missing_values=-1.0, epochs=5, random_state=0).fit_transform(X)
+    assert (out != -1).all() and out[1, 1] == 4.0
+
+
+@pytest.mark.parametrize(
+    ("frame", "params", "match"),
+    [
+        (pd.DataFrame({"x": [1.0, np.inf, np.nan]}), {}, "infinite"),
+        (pd.DataFrame({"x": ["a", "b", None]}), {"categorical_features": None}, "not numeric"),
+    ],
+)
+def test_bad_fit_input(frame, params, match):
+    with pytest.raises(ValueError, match=match):
+        GANImputer(epochs=2, **params).fit(frame)
+
+
+def test_transform_refuses_unseen_category_and_wrong_width():
+    frame = pd.DataFrame({"c": ["a", "b", None, "a"], "x": [1.0, np.nan, 2.0, 3.0]})
+    imputer = GANImputer(epochs=2, random_state=0).fit(frame)
+    with pytest.raises(ValueError, match=r"not seen at fit: \['z'\]"):
+        imputer.transform(pd.DataFrame({"c": ["z", None], "x": [1.0, 2.0]}))
+    with pytest.raises(ValueError, match="features"):
+        imputer.transform(frame.to_numpy()[:, :1])
+
+
+def test_pickle_round_trip(correlated):
+    _, X, _ = correlated
+    imputer = GANImputer(**FAST).fit(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(imputer)).transform(X), imputer.transform(X))
+
+
+def test_in_pipeline_and_grid_search(correlated):
+    _, X, _ = correlated
+    y = (np.nan_to_num(X[:, 0]) > 0).astype(int)
+    pipe = make_pipeline(GANImputer(epochs=5, random_state=0), LogisticRegression())
+    assert cross_val_score(pipe, X, y, cv=3).mean() > 0.6
+    grid = GridSearchCV(pipe, {"ganimputer__alpha": [1.0, 10.0]}, cv=2).fit(X, y)
+    assert grid.best_params_["ganimputer__alpha"] in (1.0, 10.0)
