@@ -175,6 +175,12 @@ def main() -> None:
         default=None,
         help="seeds for the mechanisms other than mcar20 (default: --seeds)",
     )
+    parser.add_argument(
+        "--extra-datasets",
+        nargs="+",
+        default=None,
+        help="datasets that get the mechanisms other than mcar20 (default: all)",
+    )
     parser.add_argument("--no-downstream", action="store_true")
     args = parser.parse_args()
     rows = []
@@ -182,6 +188,8 @@ def main() -> None:
         is_cat = np.array([truth[c].dtype == object for c in truth.columns])
         categories = categories_of(truth)
         for mechanism in args.mechanisms:
+            if mechanism != "mcar20" and args.extra_datasets is not None and name not in args.extra_datasets:
+                continue
             n_seeds = args.seeds if mechanism == "mcar20" or args.extra_seeds is None else args.extra_seeds
             for seed in range(n_seeds):
                 holes = remove(truth, mechanism, np.random.default_rng(seed))
@@ -228,6 +236,7 @@ def main() -> None:
     intro = (
         f"GAIN's protocol (see the script's docstring). Seeds: {args.seeds} for mcar20"
         + (f", {args.extra_seeds} for the other mechanisms" if args.extra_seeds else "")
+        + (f" (run on {', '.join(args.extra_datasets)})" if args.extra_datasets else "")
         + f". Adult is a {ADULT_ROWS:,}-row random sample (numeric RMSE + categorical accuracy). "
         "GANImputer with its defaults (about 3,000 training steps); times include fit and transform."
     )

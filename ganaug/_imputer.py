@@ -8,14 +8,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.impute import MissingIndicator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, MissingValues, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from ganaug._base import check_layer_sizes, check_table
+from ganaug._base import GAN_PARAMETER_CONSTRAINTS, check_layer_sizes, check_table
 from ganaug._device import resolve_device
 from ganaug._model import ImputationGAN
 from ganaug._training import ImputationConfig
@@ -136,22 +135,27 @@ class GANImputer(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
+        **{
+            k: GAN_PARAMETER_CONSTRAINTS[k]
+            for k in (
+                "categorical_features",
+                "batch_size",
+                "generator_dim",
+                "discriminator_dim",
+                "device",
+                "random_state",
+                "verbose",
+            )
+        },
         "missing_values": [MissingValues()],
-        "categorical_features": [StrOptions({"auto"}), "array-like", None],
         "add_indicator": ["boolean"],
         "keep_empty_features": ["boolean"],
         "sample_posterior": ["boolean"],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
         "hint_rate": [Interval(Real, 0, 1, closed="both")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "drop_rate": [Interval(Real, 0, 1, closed="left")],
-        "generator_dim": ["array-like"],
-        "discriminator_dim": ["array-like"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "device": [str, torch.device],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(
