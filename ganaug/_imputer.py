@@ -56,6 +56,12 @@ class GANImputer(TransformerMixin, BaseEstimator):
     add_indicator : bool, default=False
         Append the :class:`~sklearn.impute.MissingIndicator` columns of the
         features that had missing values at fit.
+    handle_unknown : {"keep", "error"}, default="keep"
+        What ``transform`` does with a category never seen at fit (it is an
+        observed value, so it is never changed): ``"keep"`` leaves it in the
+        output and hides it from the network, which then imputes that row's
+        other missing entries without it; ``"error"`` raises a ValueError
+        naming it.
     keep_empty_features : bool, default=False
         Keep features with no observed value at fit (numeric ones filled with
         0, others left missing) instead of dropping them, as scikit-learn's
@@ -113,8 +119,8 @@ class GANImputer(TransformerMixin, BaseEstimator):
     Notes
     -----
     A category never seen at fit is an observed value the model cannot
-    represent: ``transform`` raises a ValueError naming it rather than
-    altering it. With an int ``random_state``, CPU fits are bit-identical.
+    represent; it is kept as it is (or refused, see ``handle_unknown``), never
+    altered. With an int ``random_state``, CPU fits are bit-identical.
 
     References
     ----------
@@ -149,6 +155,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         },
         "missing_values": [MissingValues()],
         "add_indicator": ["boolean"],
+        "handle_unknown": [StrOptions({"keep", "error"})],
         "keep_empty_features": ["boolean"],
         "sample_posterior": ["boolean"],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -164,6 +171,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         missing_values: Any = np.nan,
         categorical_features: Any = "auto",
         add_indicator: bool = False,
+        handle_unknown: str = "keep",
         keep_empty_features: bool = False,
         sample_posterior: bool = False,
         epochs: Any = "auto",
@@ -181,6 +189,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         self.missing_values = missing_values
         self.categorical_features = categorical_features
         self.add_indicator = add_indicator
+        self.handle_unknown = handle_unknown
         self.keep_empty_features = keep_empty_features
         self.sample_posterior = sample_posterior
         self.epochs = epochs
@@ -305,6 +314,10 @@ class GANImputer(TransformerMixin, BaseEstimator):
         missing = self._missing_mask(frame)
         keep = ~self.empty_features_
         out = frame.copy()
+        if self.handle_unknown == "keep":
+            unknown = self.encoder_.unknown_categories(frame)
+            if unknown.any():  # hide them from the network; `missing` stays as it was, so they stay
+                frame = frame.mask(unknown)
         encoded = self.encoder_.transform(frame)
         observed = self.encoder_.observed(frame)
         seed = (
@@ -317,7 +330,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         )
         for position in np.flatnonzero(keep & missing.any(axis=0)):
             holes = missing[:, position]
-            out.isetitem(position, _fill(frame.iloc[:, position], holes, decoded.iloc[:, position]))
+            out.isetitem(position, _fill(out.iloc[:, position], holes, decoded.iloc[:, position]))
         for position in np.flatnonzero(self.empty_features_):
             if self.keep_empty_features and pd.api.types.is_numeric_dtype(frame.iloc[:, position]):
                 out.isetitem(position, frame.iloc[:, position].fillna(0))

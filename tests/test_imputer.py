@@ -141,11 +141,20 @@ def test_bad_fit_input(frame, params, match):
 
 def test_transform_refuses_unseen_category_and_wrong_width():
     frame = pd.DataFrame({"c": ["a", "b", None, "a"], "x": [1.0, np.nan, 2.0, 3.0]})
-    imputer = GANImputer(epochs=2, random_state=0).fit(frame)
+    imputer = GANImputer(epochs=2, random_state=0, handle_unknown="error").fit(frame)
     with pytest.raises(ValueError, match=r"not seen at fit: \['z'\]"):
         imputer.transform(pd.DataFrame({"c": ["z", None], "x": [1.0, 2.0]}))
     with pytest.raises(ValueError, match="features"):
         imputer.transform(frame.to_numpy()[:, :1])
+
+
+def test_unseen_category_is_kept_and_the_rest_imputed():
+    frame = pd.DataFrame({"c": ["a", "b", None, "a"] * 5, "x": [1.0, np.nan, 2.0, 3.0] * 5})
+    imputer = GANImputer(epochs=2, random_state=0).fit(frame)
+    new = pd.DataFrame({"c": ["z", None, "b"], "x": [np.nan, 2.0, np.nan]})
+    out = imputer.transform(new)
+    assert out.loc[0, "c"] == "z"  # an observed value, never altered
+    assert out.loc[1, "c"] in {"a", "b"} and not out["x"].isna().any()
 
 
 def test_pickle_round_trip(correlated):

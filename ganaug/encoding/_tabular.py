@@ -315,6 +315,18 @@ class TabularEncoder:
         """Which entries of ``X`` are known (not missing), shape (n_rows, n_columns)."""
         return ~self._check_columns(X).isna().to_numpy()
 
+    def unknown_categories(self, X: Any) -> np.ndarray:
+        """Entries of categorical columns holding a category not seen at fit, shape (n_rows, n_columns)."""
+        frame = self._check_columns(X)
+        out = np.zeros(frame.shape, dtype=bool)
+        for j, col in enumerate(self.columns_):
+            if isinstance(col, _CategoricalColumn):
+                series = frame.iloc[:, j]
+                out[:, j] = (
+                    series.notna().to_numpy() & ~series.astype(object).isin(list(col.categories)).to_numpy()
+                )
+        return out
+
     def transform(self, X: Any) -> np.ndarray:
         """Encode ``X`` into a float32 matrix of width ``layout_.width``.
 
