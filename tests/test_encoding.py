@@ -177,6 +177,8 @@ def test_scalar_unobserved_mode_round_trips_observed_entries(frame):
         known = observed[:, j]
         left, right = out[c][known], frame[c][known]
         if pd.api.types.is_float_dtype(frame[c]):
-            np.testing.assert_allclose(left, right, rtol=1e-5, atol=1e-6 * (1 + np.abs(right).max(initial=0)))
+            np.testing.assert_allclose(
+                left, right, rtol=1e-5, atol=1e-6 * (1 + np.abs(right.to_numpy()).max(initial=0))
+            )
         else:
             assert left.tolist() == right.tolist()
