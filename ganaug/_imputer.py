@@ -77,8 +77,9 @@ class GANImputer(TransformerMixin, BaseEstimator):
         Rows per step (GAIN's default); smaller tables use all their rows.
     hint_rate : float, default=0.9
         Probability that the hint reveals an entry's mask to the discriminator.
-    alpha : float, default=10.0
-        Weight of the reconstruction loss against the adversarial loss.
+    alpha : float, default=100.0
+        Weight of the reconstruction loss against the adversarial loss (GAIN's
+        reference value; 10 gave clearly worse RMSE on wine and diabetes).
     drop_rate : float, default=0.2
         Share of observed entries hidden from the generator at each step.
     generator_dim, discriminator_dim : tuple of int, default=(256, 256)
@@ -177,7 +178,7 @@ class GANImputer(TransformerMixin, BaseEstimator):
         epochs: Any = "auto",
         batch_size: int = 128,
         hint_rate: float = 0.9,
-        alpha: float = 10.0,
+        alpha: float = 100.0,
         drop_rate: float = 0.2,
         generator_dim: Any = (256, 256),
         discriminator_dim: Any = (256, 256),

@@ -167,7 +167,7 @@ class ImputationConfig:
     epochs: int
     batch_size: int
     hint_rate: float = 0.9
-    alpha: float = 10.0
+    alpha: float = 100.0
     drop_rate: float = 0.2
     lr: float = 1e-3
 
