@@ -1,14 +1,18 @@
-"""TabularGAN: a trained conditional generator with its heads and conditions.
+"""Trained models: TabularGAN (synthesis) and ImputationGAN (imputation).
 
-The estimators keep one of these as ``model_``. It pickles as CPU state dicts
-(never mutating itself) and comes back on its training device when that device
-exists, else on the CPU with a warning.
+The estimators keep one of these as ``model_``: a generator with its output
+heads (and, for synthesis, its condition sampler). Both share
+:class:`_GeneratorModel`: seeded construction and training, chunked
+inference, and pickling as CPU state dicts (never mutating the object) that
+come back on the training device when it exists, else on the CPU with a
+warning.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -47,6 +51,31 @@ class _GeneratorModel:
 
     def _build(self, device: torch.device) -> None:
         raise NotImplementedError
+
+    @staticmethod
+    @contextmanager
+    def _seeded(device: torch.device, seed: int) -> Iterator[torch.Generator]:
+        """Seed torch's global generator inside ``fork_rng`` and yield a device generator.
+
+        Weight initialisation and dropout draw from the global generator, so
+        the caller's global RNG state is untouched and CPU runs repeat exactly.
+        """
+        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+            torch.manual_seed(seed)
+            yield torch.Generator(device=device).manual_seed(seed)
+
+    def _infer(self, n: int, seed: int, step: Callable[[slice, torch.Generator], torch.Tensor]) -> np.ndarray:
+        """Run ``step`` over row chunks in eval mode without autograd; float32 numpy result."""
+        rng = torch.Generator(device=self.device).manual_seed(seed)
+        self.generator.eval()
+        with torch.inference_mode():
+            chunks = [
+                step(slice(start, start + _GENERATE_CHUNK), rng).float().cpu()
+                for start in range(0, n, _GENERATE_CHUNK)
+            ]
+        if not chunks:
+            return np.zeros((0, self.layout.width), dtype=np.float32)
+        return torch.cat(chunks).numpy()
 
     def __getstate__(self) -> dict:
         state = {k: v for k, v in self.__dict__.items() if k not in ("generator", "heads")}
@@ -113,12 +142,7 @@ class TabularGAN(_GeneratorModel):
         seed: int,
         verbose: bool = False,
     ) -> tuple[TabularGAN, list[dict]]:
-        """Build and train a model on an encoded table; returns ``(model, history)``.
-
-        Weight initialisation and dropout draw from torch's global generator
-        inside :func:`torch.random.fork_rng`, seeded with ``seed``, so the
-        caller's global RNG state is untouched and CPU runs are repeatable.
-        """
+        """Build and train a model on an encoded table; returns ``(model, history)``."""
         sampler = ConditionSampler(
             class_codes,
             n_classes,
@@ -127,14 +151,11 @@ class TabularGAN(_GeneratorModel):
             layout.condition_widths,
             device,
         )
-        devices = [device] if device.type == "cuda" else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
+        with cls._seeded(device, seed) as rng:
             model = cls(layout, sampler, config.embedding_dim, generator_dim, device)
             critic = Discriminator(layout.width + sampler.cond_width, discriminator_dim, config.pac).to(
                 device
             )
-            rng = torch.Generator(device=device).manual_seed(seed)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
             history = fit_gan(
                 model.generator, critic, model.heads, sampler, data, config, rng, verbose=verbose
@@ -150,20 +171,15 @@ class TabularGAN(_GeneratorModel):
         samples of the generator's outputs. The generator runs in eval mode
         with autograd off.
         """
-        rng = torch.Generator(device=self.device).manual_seed(seed)
         classes_t = torch.as_tensor(classes, dtype=torch.long, device=self.device)
-        self.generator.eval()
-        chunks = []
-        with torch.inference_mode():
-            for start in range(0, len(classes_t), _GENERATE_CHUNK):
-                part = classes_t[start : start + _GENERATE_CHUNK]
-                cond = self.sampler.sample_condition(part, rng)
-                noise = torch.randn(len(part), self.embedding_dim, generator=rng, device=self.device)
-                raw = self.generator(torch.cat([noise, cond], dim=1))
-                chunks.append(self.heads(raw, rng, hard=True).float().cpu())
-        if not chunks:
-            return np.zeros((0, self.layout.width), dtype=np.float32)
-        return torch.cat(chunks).numpy()
+
+        def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
+            part = classes_t[rows]
+            cond = self.sampler.sample_condition(part, rng)
+            noise = torch.randn(len(part), self.embedding_dim, generator=rng, device=self.device)
+            return self.heads(self.generator(torch.cat([noise, cond], dim=1)), rng, hard=True)
+
+        return self._infer(len(classes_t), seed, step)
 
 
 class ImputationGAN(_GeneratorModel):
@@ -201,12 +217,9 @@ class ImputationGAN(_GeneratorModel):
     ) -> tuple[ImputationGAN, list[dict]]:
         """Build and train on encoded rows and their (n, n_columns) observed mask."""
         n_columns = observed.shape[1]
-        devices = [device] if device.type == "cuda" else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
+        with cls._seeded(device, seed) as rng:
             model = cls(layout, n_columns, generator_dim, device)
             critic = HintDiscriminator(layout.width, n_columns, tuple(discriminator_dim)).to(device)
-            rng = torch.Generator(device=device).manual_seed(seed)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
             seen = torch.as_tensor(observed, dtype=torch.bool, device=device)
             history = fit_imputation_gan(
@@ -231,17 +244,13 @@ class ImputationGAN(_GeneratorModel):
         ``sample=True``: input noise and Gumbel-max categories, one draw of
         the learned conditional distribution.
         """
-        rng = torch.Generator(device=self.device).manual_seed(seed)
-        chunks = []
-        with torch.inference_mode():
-            for start in range(0, len(encoded), _GENERATE_CHUNK):
-                x = torch.as_tensor(encoded[start : start + _GENERATE_CHUNK], device=self.device)
-                seen = torch.as_tensor(observed[start : start + _GENERATE_CHUNK], device=self.device).float()
-                seen_pos = seen[:, self.position_columns]
-                noise = torch.randn(x.shape, generator=rng, device=self.device) if sample else 0.0
-                raw = self.generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen], dim=1))
-                out = self.heads(raw, rng, hard=True) if sample else raw
-                chunks.append(out.float().cpu())
-        if not chunks:
-            return np.zeros((0, self.layout.width), dtype=np.float32)
-        return torch.cat(chunks).numpy()
+
+        def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
+            x = torch.as_tensor(encoded[rows], device=self.device)
+            seen = torch.as_tensor(observed[rows], device=self.device).float()
+            seen_pos = seen[:, self.position_columns]
+            noise = torch.randn(x.shape, generator=rng, device=self.device) if sample else 0.0
+            raw = self.generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen], dim=1))
+            return self.heads(raw, rng, hard=True) if sample else raw
+
+        return self._infer(len(encoded), seed, step)

@@ -169,4 +169,5 @@ def test_in_pipeline_and_grid_search(correlated):
     pipe = make_pipeline(GANImputer(epochs=5, random_state=0), LogisticRegression())
     assert cross_val_score(pipe, X, y, cv=3).mean() > 0.6
     grid = GridSearchCV(pipe, {"ganimputer__alpha": [1.0, 10.0]}, cv=2).fit(X, y)
-    assert grid.best_params_["ganimputer__alpha"] in (1.0, 10.0)
+    # GridSearchCV turns failing fits into NaN scores: require every candidate to have scored
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
