@@ -62,7 +62,7 @@ def run_ganaug(df: pd.DataFrame, epochs: int, device: str, precision: str = "flo
     import torch
 
     from ganaug import GANAugmenter
-    from ganaug.encoding import TabularEncoder
+    from ganaug.tabular import TabularEncoder
 
     start = time.perf_counter()
     TabularEncoder(random_state=0).fit(df)

@@ -16,17 +16,12 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ganaug._base import GAN_PARAMETER_CONSTRAINTS, check_layer_sizes, check_table, training_config
-from ganaug._ctgan_engine import CTGANModel
-from ganaug._device import resolve_device
-from ganaug._model import TabularGAN
-from ganaug.encoding import TabularEncoder
-from ganaug.encoding._container import Container
-
-_SEED_MAX = 2**31 - 1
+from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, synthesis_config
+from ganaug._modality import for_input
+from ganaug.core import draw_seed, resolve_device
 
 
-class GANAugmenter(BaseOverSampler):
+class GANAugmenter(FittedModelMixin, BaseOverSampler):
     """Over-sample classes, or synthesise tables, with a conditional tabular GAN.
 
     ``fit_resample(X, y)`` trains one GAN conditioned on the class label and
@@ -95,15 +90,21 @@ class GANAugmenter(BaseOverSampler):
         Rows of each class at fit.
     encoder_ : TabularEncoder
         Fitted encoder of the feature table.
-    model_ : object
-        The trained generator with its output heads and condition sampler.
+    model_ : TabularSynthesizer or CTGANSynthesizer
+        The fitted synthesizer: the encoder plus the trained generator, its
+        output heads and condition sampler.
     history_ : list of dict
-        Per-epoch losses (``loss_d``, ``loss_g``, ``loss_cond``) and seconds;
-        empty for ``engine="ctgan"``.
+        Losses (``loss_d``, ``loss_g``, ``loss_cond``) averaged over each
+        logging interval, with ``step``, ``epoch`` and ``seconds``; empty for
+        ``engine="ctgan"``.
     device_ : torch.device
-        Device the model was trained on.
+        Device the model was trained on (the CPU after unpickling a CUDA
+        model on a machine without CUDA).
     batch_size_, pac_ : int
         Batch size and PacGAN group actually used (adapted to small tables).
+    seed_ : int
+        Seed drawn from ``random_state`` at fit; the synthetic rows of
+        ``fit_resample`` are drawn from it.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -185,19 +186,31 @@ class GANAugmenter(BaseOverSampler):
         self.engine = engine
 
     # ------------------------------------------------------------- helpers
-    def _check_target(self, y: Any) -> tuple[np.ndarray, bool]:
+    def _check_inputs(self, X: Any, y: Any) -> tuple[Any, np.ndarray | None, bool]:
+        """The one validation of ``fit`` and ``fit_resample``.
+
+        Picks the modality and converts ``X`` once, sets the feature
+        bookkeeping, checks ``y`` and learns ``classes_`` /
+        ``class_counts_``. Returns the checked data, ``y`` as an array (or
+        None) and whether ``y`` was a one-vs-all indicator matrix.
+        """
+        self.modality_ = for_input(X, self.get_params())
+        data = self.modality_.check(X)
+        features = self.modality_.features(data)
+        if y is None:
+            validate_data(self, features, skip_check_array=True, reset=True)
+            self.classes_ = self.class_counts_ = None
+            return data, None, False
         check_classification_targets(y)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         y = np.asarray(y)
-        if len(np.unique(y)) < 2:
+        check_consistent_length(features, y)
+        validate_data(self, features, skip_check_array=True, reset=True)
+        self.classes_, self.class_counts_ = np.unique(y, return_counts=True)
+        if len(self.classes_) < 2:
             raise ValueError(
-                f"y has one class only ({np.unique(y).tolist()}); over-sampling needs at least 2 classes."
+                f"y has one class only ({self.classes_.tolist()}); over-sampling needs at least 2 classes."
             )
-        return y, binarize_y
-
-    def _check_classes(self, y: np.ndarray) -> np.ndarray:
-        """Learn ``classes_`` and return class codes; reject classes too small to learn."""
-        self.classes_, codes, self.class_counts_ = np.unique(y, return_inverse=True, return_counts=True)
         small = self.class_counts_ < 2
         if small.any():
             label = self.classes_[np.argmax(small)].tolist()
@@ -205,61 +218,21 @@ class GANAugmenter(BaseOverSampler):
                 f"class {label!r} has {int(self.class_counts_[np.argmax(small)])} row; "
                 "at least 2 are needed to learn a class."
             )
-        return codes
+        return data, y, binarize_y
 
-    def _fit_model(self, X: Any, codes: np.ndarray | None) -> pd.DataFrame:
-        """Encode X and train the GAN; returns X as a DataFrame."""
-        check_table(X)
-        validate_data(self, X, skip_check_array=True, reset=True)
-        generator_dim = check_layer_sizes("generator_dim", self.generator_dim)
-        discriminator_dim = check_layer_sizes("discriminator_dim", self.discriminator_dim)
+    def _fit_model(self, data: Any, y: np.ndarray | None) -> None:
+        """Train the modality's synthesizer on checked ``data``, conditioned on ``y`` when given."""
+        config = synthesis_config(self)
         rng = check_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
-        frame, _ = Container.of(X)
-        self.encoder_ = TabularEncoder(self.categorical_features, random_state=rng.randint(_SEED_MAX))
-        self.encoder_.fit(frame if isinstance(X, pd.DataFrame) else X)
-        config = training_config(self, len(frame))
-        self.batch_size_, self.pac_ = config.batch_size, config.pac
-        seed = rng.randint(_SEED_MAX)
-        if self.engine == "ctgan":
-            categorical = self.encoder_.categorical_mask_
-            self.model_ = CTGANModel.train(
-                frame,
-                categorical,
-                codes,
-                config,
-                generator_dim,
-                discriminator_dim,
-                self.device_.type == "cuda",
-                seed,
-                bool(self.verbose),
-            )
-            self.history_ = []
-        else:
-            encoded = self.encoder_.transform(frame)
-            supervised = codes is not None
-            class_codes = codes if supervised else np.zeros(len(frame), dtype=np.int64)
-            self.model_, self.history_ = TabularGAN.train(
-                encoded,
-                self.encoder_.layout_,
-                class_codes,
-                len(self.classes_) if supervised else 1,
-                supervised,
-                config,
-                generator_dim,
-                discriminator_dim,
-                self.device_,
-                seed,
-                verbose=bool(self.verbose),
-            )
-        self._generation_seed = rng.randint(_SEED_MAX)
-        return frame
-
-    def _generate(self, codes: np.ndarray, seed: int) -> Any:
-        """Rows for the given class codes, in the fit container."""
-        if self.engine == "ctgan":
-            return self.encoder_.container_.wrap(self.model_.generate(codes, seed))
-        return self.encoder_.inverse_transform(self.model_.generate(codes, seed))
+        codes = None if y is None else np.searchsorted(self.classes_, y)
+        n_classes = 1 if y is None else len(self.classes_)
+        synthesizer = self.modality_.synthesizer(config, self.get_params())
+        self.model_ = synthesizer.fit(data, codes, n_classes, self.device_, rng)
+        self.encoder_ = self.model_.encoder
+        self.history_ = self.model_.history
+        self.batch_size_, self.pac_ = self.model_.batch_size, self.model_.pac
+        self.seed_ = draw_seed(rng)
 
     # ---------------------------------------------------------- public API
     @_fit_context(prefer_skip_nested_validation=True)
@@ -278,16 +251,10 @@ class GANAugmenter(BaseOverSampler):
         self : GANAugmenter
             The fitted estimator.
         """
-        if y is None:
-            self.classes_ = self.class_counts_ = None
-            self._fit_model(X, None)
-            return self
-        check_table(X)
-        y, _ = self._check_target(y)
-        check_consistent_length(X, y)
-        codes = self._check_classes(y)
-        self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
-        self._fit_model(X, codes)
+        data, y, _ = self._check_inputs(X, y)
+        if y is not None:
+            self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
+        self._fit_model(data, y)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -310,38 +277,34 @@ class GANAugmenter(BaseOverSampler):
         y_resampled : same container as y, shape (n_samples_new,)
             Labels of ``X_resampled``.
         """
+        # imbalanced-learn's template: the bookkeeping here, the algorithm in
+        # _fit_resample. Done by hand (not BaseSampler.fit_resample) because
+        # imblearn's ArraysTransformer drops the DataFrame index and mixed dtypes.
         y_in = y
-        check_table(X)
-        y, binarize_y = self._check_target(y)
-        check_consistent_length(X, y)
-        codes = self._check_classes(y)
+        data, y, binarize_y = self._check_inputs(X, y)
         self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
-        self._fit_model(X, codes)
-        return self._resample_output(X, y_in, y, binarize_y)
+        X_res, y_res = self._fit_resample(data, y)
+        return X_res, self._target_like(y_in, y_res, binarize_y, X_res)
 
-    def _fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
-        # imbalanced-learn's template method; fit_resample above does the
-        # bookkeeping itself so that DataFrames keep their dtypes and index.
-        return self.fit_resample(X, y)
+    def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
+        """Train one GAN conditioned on the label and generate every class's quota in one call.
 
-    def _resample_output(self, X: Any, y_in: Any, y: np.ndarray, binarize_y: bool) -> tuple[Any, Any]:
+        ``X`` is the checked data of :meth:`_check_inputs`; returns the
+        resampled ``X`` in the input's container (originals first,
+        unchanged) and the resampled labels as an array.
+        """
+        self._fit_model(X, y)
         class_index = {label: code for code, label in enumerate(self.classes_)}
         new_codes = np.concatenate(
             [np.full(n, class_index[label], dtype=np.int64) for label, n in self.sampling_strategy_.items()]
             or [np.zeros(0, dtype=np.int64)]
         )
-        X_new = self._generate(new_codes, self._generation_seed)
+        X_new = self.model_.generate(new_codes, self.seed_)
         y_new = self.classes_[new_codes]
-        y_all = np.concatenate([y, y_new]) if len(y_new) else y
-        if isinstance(X, pd.DataFrame):
-            start = X.index.max() + 1 if pd.api.types.is_integer_dtype(X.index) and len(X) else len(X)
-            X_new.index = pd.RangeIndex(start, start + len(X_new))
-            X_res = pd.concat([X, X_new]) if len(X_new) else X.copy()
-        elif isinstance(X, list):
-            X_res = list(X) + X_new
-        else:
-            X = np.asarray(X)
-            X_res = np.concatenate([X, np.asarray(X_new, dtype=X.dtype)]) if len(X_new) else X.copy()
+        return X.join(X_new), (np.concatenate([y, y_new]) if len(y_new) else y)
+
+    def _target_like(self, y_in: Any, y_all: np.ndarray, binarize_y: bool, X_res: Any) -> Any:
+        """Resampled labels in the container ``y`` came in (indicator matrix, Series, list, array)."""
         if binarize_y:
             y_res: Any = label_binarize(y_all, classes=self.classes_)
         elif isinstance(y_in, pd.Series):
@@ -354,7 +317,7 @@ class GANAugmenter(BaseOverSampler):
             y_res = y_all.astype(np.asarray(y_in).dtype, copy=False)
         if isinstance(y_res, pd.Series | pd.DataFrame) and isinstance(X_res, pd.DataFrame):
             y_res.index = X_res.index
-        return X_res, y_res
+        return y_res
 
     def sample(self, n_samples: int, y: Any = None) -> tuple[Any, Any]:
         """Draw synthetic rows from the fitted model.
@@ -379,11 +342,11 @@ class GANAugmenter(BaseOverSampler):
         if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples <= 0:
             raise ValueError(f"n_samples={n_samples!r} must be a positive int.")
         rng = check_random_state(self.random_state)
-        seed = rng.randint(_SEED_MAX)
+        seed = draw_seed(rng)
         if self.classes_ is None:
             if y is not None:
                 raise ValueError("This GANAugmenter was fitted without y; sample(n_samples) takes no y.")
-            return self._generate(np.zeros(n_samples, dtype=np.int64), seed), None
+            return self.model_.generate(np.zeros(n_samples, dtype=np.int64), seed), None
         if y is None:
             codes = rng.choice(
                 len(self.classes_), size=n_samples, p=self.class_counts_ / self.class_counts_.sum()
@@ -400,13 +363,7 @@ class GANAugmenter(BaseOverSampler):
                     f"Unknown label(s) {pd.unique(labels[unknown])[:5].tolist()}; "
                     f"the classes seen at fit are {self.classes_.tolist()}."
                 )
-        return self._generate(codes, seed), self.classes_[codes]
-
-    def __setstate__(self, state: dict) -> None:
-        super().__setstate__(state)
-        model = state.get("model_")
-        if isinstance(model, TabularGAN):
-            self.device_ = model.device  # may have fallen back to the CPU
+        return self.model_.generate(codes, seed), self.classes_[codes]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

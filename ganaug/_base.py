@@ -1,4 +1,4 @@
-"""What the estimators share: GAN parameters, their constraints, and input checks."""
+"""What the estimators share: GAN parameters and their constraints, settings, the fitted-state mixin."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ganaug._training import TrainingConfig
+from ganaug.core import ImputationConfig, SynthesisConfig
 
 #: Constraints of the training parameters every GAN estimator takes.
 GAN_PARAMETER_CONSTRAINTS: dict = {
@@ -39,48 +38,49 @@ def check_layer_sizes(name: str, value: Any) -> tuple[int, ...]:
     return sizes
 
 
-def training_config(estimator: Any, n_rows: int) -> TrainingConfig:
-    """The estimator's training parameters, with the batch adapted to the table.
-
-    ``batch_size`` must be a multiple of ``pac``. A table smaller than the
-    batch trains on batches of all its rows (rounded down to a multiple of
-    ``pac``); a table smaller than ``pac`` uses groups of all its rows.
-    """
-    if estimator.batch_size % estimator.pac:
-        raise ValueError(f"batch_size={estimator.batch_size} must be a multiple of pac={estimator.pac}.")
-    pac = min(estimator.pac, n_rows)
-    batch = min(estimator.batch_size, n_rows // pac * pac)
-    return TrainingConfig(
+def synthesis_config(estimator: Any) -> SynthesisConfig:
+    """The synthesis settings of a ``GANAugmenter`` (layer sizes checked)."""
+    return SynthesisConfig(
         epochs=estimator.epochs,
-        batch_size=batch,
-        pac=pac,
+        batch_size=estimator.batch_size,
+        pac=estimator.pac,
         embedding_dim=estimator.embedding_dim,
+        generator_dim=check_layer_sizes("generator_dim", estimator.generator_dim),
+        discriminator_dim=check_layer_sizes("discriminator_dim", estimator.discriminator_dim),
         generator_lr=estimator.generator_lr,
         discriminator_lr=estimator.discriminator_lr,
         discriminator_steps=estimator.discriminator_steps,
         precision=estimator.precision,
+        verbose=bool(estimator.verbose),
     )
 
 
-def check_table(X: Any) -> None:
-    """Reject what no encoder can take, with the reason: sparse matrices, empty tables."""
-    if hasattr(X, "toarray") and not isinstance(X, pd.DataFrame):
-        raise TypeError("Sparse matrices are not supported; pass a dense array or a DataFrame.")
-    if not isinstance(X, pd.DataFrame):
-        X = np.asarray(X)
-        if X.dtype.kind == "c":
-            raise ValueError("Complex data not supported.")
-    shape = X.shape
-    if len(shape) != 2:
-        raise ValueError(
-            f"Expected a 2D table of shape (n_samples, n_features), got shape {tuple(shape)}. "
-            "Reshape your data with X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for one row."
-        )
-    if shape[0] == 0:
-        raise ValueError(
-            f"Found array with 0 sample(s) (shape={tuple(shape)}) while a minimum of 1 is required."
-        )
-    if shape[1] == 0:
-        raise ValueError(
-            f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is required."
-        )
+def imputation_config(estimator: Any) -> ImputationConfig:
+    """The imputation settings of a ``GANImputer`` (layer sizes checked)."""
+    return ImputationConfig(
+        epochs=estimator.epochs,
+        batch_size=estimator.batch_size,
+        generator_dim=check_layer_sizes("generator_dim", estimator.generator_dim),
+        discriminator_dim=check_layer_sizes("discriminator_dim", estimator.discriminator_dim),
+        hint_rate=estimator.hint_rate,
+        alpha=estimator.alpha,
+        drop_rate=estimator.drop_rate,
+        lr=estimator.learning_rate,
+        verbose=bool(estimator.verbose),
+    )
+
+
+class FittedModelMixin:
+    """Pickling of an estimator holding a trained model in ``model_``.
+
+    The model pickles itself as CPU state and comes back on its training
+    device, or on the CPU with a warning (``ganaug.core.GeneratorModel``);
+    ``device_`` follows it, so a CUDA-fitted estimator unpickled on a CPU-only
+    machine says where it now runs.
+    """
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        device = getattr(state.get("model_"), "device", None)
+        if device is not None:
+            self.device_ = device

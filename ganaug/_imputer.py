@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.impute import MissingIndicator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, MissingValues, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
 
-from ganaug._base import GAN_PARAMETER_CONSTRAINTS, check_layer_sizes, check_table
-from ganaug._device import resolve_device
-from ganaug._model import ImputationGAN
-from ganaug._training import ImputationConfig
-from ganaug.encoding import TabularEncoder
-from ganaug.encoding._container import Container
-
-_SEED_MAX = 2**31 - 1
-_AUTO_STEPS = 3000  # generator updates when epochs="auto"
+from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, imputation_config
+from ganaug._modality import for_input
+from ganaug.core import draw_seed, resolve_device
 
 
-class GANImputer(TransformerMixin, BaseEstimator):
+class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
     """Impute missing values with a generative adversarial network (GAIN, extended).
 
     ``fit`` learns from the observed entries only; ``transform`` only infers,
@@ -96,17 +87,23 @@ class GANImputer(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     encoder_ : TabularEncoder
-        Fitted encoder of the kept features.
-    model_ : object
-        The trained generator and its output heads.
+        Fitted encoder of the features.
+    model_ : TabularImputation
+        The fitted imputation model: the encoder, the trained generator and
+        its output heads, the indicator and the empty features.
     history_ : list of dict
-        Per-epoch losses (``loss_d``, ``loss_g``, ``loss_rec``) and seconds.
+        Losses (``loss_d``, ``loss_g``, ``loss_rec``) averaged over each
+        logging interval, with ``step``, ``epoch`` and ``seconds``.
     indicator_ : MissingIndicator or None
         Fitted indicator when ``add_indicator=True``.
     empty_features_ : ndarray of bool, shape (n_features_in_,)
         Features with no observed value at fit.
     device_ : torch.device
-        Device the model was trained on.
+        Device the model was trained on (the CPU after unpickling a CUDA
+        model on a machine without CUDA).
+    seed_ : int
+        Seed drawn from ``random_state`` at fit; the deterministic
+        ``transform`` (``sample_posterior=False``) uses it.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -206,17 +203,15 @@ class GANImputer(TransformerMixin, BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------- helpers
-    def _as_frame(self, X: Any, reset: bool) -> tuple[pd.DataFrame, Container]:
-        """X as a DataFrame with every missing placeholder turned into NaN."""
-        check_table(X)
-        validate_data(self, X, skip_check_array=True, reset=reset)
-        frame, container = Container.of(X)
+    def _check(self, X: Any, reset: bool) -> Any:
+        """Check and convert ``X`` once (modality picked at fit), with placeholders turned into NaN."""
+        if reset:
+            self.modality_ = for_input(X, self.get_params())
+        data = self.modality_.check(X)
+        validate_data(self, self.modality_.features(data), skip_check_array=True, reset=reset)
         if not _is_nan(self.missing_values):
-            frame = frame.mask(frame == self.missing_values)
-        return frame, container
-
-    def _missing_mask(self, frame: pd.DataFrame) -> np.ndarray:
-        return frame.isna().to_numpy()
+            data = self.modality_.mask_placeholder(data, self.missing_values)
+        return data
 
     # ---------------------------------------------------------- public API
     @_fit_context(prefer_skip_nested_validation=True)
@@ -235,64 +230,16 @@ class GANImputer(TransformerMixin, BaseEstimator):
         self : GANImputer
             The fitted imputer.
         """
-        frame, _ = self._as_frame(X, reset=True)
-        generator_dim = check_layer_sizes("generator_dim", self.generator_dim)
-        discriminator_dim = check_layer_sizes("discriminator_dim", self.discriminator_dim)
-        missing = self._missing_mask(frame)
-        self.empty_features_ = missing.all(axis=0)
-        if self.empty_features_.any() and not self.keep_empty_features:
-            names = list(frame.columns[self.empty_features_])
-            warnings.warn(
-                f"Skipping features without any observed values: {names}. At least one non-missing "
-                "value is needed for imputation; keep_empty_features=True keeps them.",
-                UserWarning,
-                stacklevel=2,
-            )
+        data = self._check(X, reset=True)
+        config = imputation_config(self)
         rng = check_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
-        # Empty features stay in the encoding (never observed, never trained
-        # on); transform drops them or fills them as sklearn does.
-        self.encoder_ = TabularEncoder(
-            self.categorical_features,
-            continuous="scalar",
-            missing="unobserved",
-            random_state=rng.randint(_SEED_MAX),
-        )
-        self.indicator_ = (
-            MissingIndicator(missing_values=1.0, error_on_new=False).fit(missing.astype(float))
-            if self.add_indicator
-            else None
-        )
-        self.encoder_.fit(frame)
-        encoded = self.encoder_.transform(frame)
-        observed = self.encoder_.observed(frame)
-        n = len(frame)
-        batch = min(self.batch_size, n)
-        epochs = (
-            self.epochs
-            if self.epochs != "auto"
-            else int(np.clip(_AUTO_STEPS // max(n // batch, 1), 10, 2000))
-        )
-        config = ImputationConfig(
-            epochs=epochs,
-            batch_size=batch,
-            hint_rate=self.hint_rate,
-            alpha=self.alpha,
-            drop_rate=self.drop_rate,
-            lr=self.learning_rate,
-        )
-        self.model_, self.history_ = ImputationGAN.train(
-            encoded,
-            observed,
-            self.encoder_.layout_,
-            config,
-            generator_dim,
-            discriminator_dim,
-            self.device_,
-            rng.randint(_SEED_MAX),
-            verbose=bool(self.verbose),
-        )
-        self._transform_seed = rng.randint(_SEED_MAX)
+        self.model_ = self.modality_.imputation(config, self.get_params()).fit(data, self.device_, rng)
+        self.encoder_ = self.model_.encoder
+        self.history_ = self.model_.history
+        self.indicator_ = self.model_.indicator
+        self.empty_features_ = self.model_.empty_features
+        self.seed_ = draw_seed(rng)
         return self
 
     def transform(self, X: Any) -> Any:
@@ -310,56 +257,15 @@ class GANImputer(TransformerMixin, BaseEstimator):
             dropped unless ``keep_empty_features``), followed by indicator
             columns when ``add_indicator``.
         """
-        check_is_fitted(self, "encoder_")
-        frame, container = self._as_frame(X, reset=False)
-        missing = self._missing_mask(frame)
-        keep = ~self.empty_features_
-        out = frame.copy()
-        if self.handle_unknown == "keep":
-            unknown = self.encoder_.unknown_categories(frame)
-            if unknown.any():  # hide them from the network; `missing` stays as it was, so they stay
-                frame = frame.mask(unknown)
-        encoded = self.encoder_.transform(frame)
-        observed = self.encoder_.observed(frame)
-        seed = (
-            check_random_state(self.random_state).randint(_SEED_MAX)
-            if self.sample_posterior
-            else self._transform_seed
-        )
-        decoded = self.encoder_.inverse_transform(
-            self.model_.impute(encoded, observed, seed, sample=self.sample_posterior), as_frame=True
-        )
-        for position in np.flatnonzero(keep & missing.any(axis=0)):
-            holes = missing[:, position]
-            out.isetitem(position, _fill(out.iloc[:, position], holes, decoded.iloc[:, position]))
-        for position in np.flatnonzero(self.empty_features_):
-            if self.keep_empty_features and pd.api.types.is_numeric_dtype(frame.iloc[:, position]):
-                out.isetitem(position, frame.iloc[:, position].fillna(0))
-        if not self.keep_empty_features:
-            out = out.loc[:, keep]
-        if self.indicator_ is not None:
-            flags = self.indicator_.transform(missing.astype(float))
-            names = self.indicator_.get_feature_names_out(np.asarray(frame.columns, dtype=object).astype(str))
-            out = pd.concat([out, pd.DataFrame(flags, index=out.index, columns=names)], axis=1)
-        return self._restore(out, container)
-
-    @staticmethod
-    def _restore(out: pd.DataFrame, container: Container) -> Any:
-        if container.kind == "dataframe":
-            return out
-        dtype = np.dtype(container.dtypes)
-        if dtype.kind == "O":
-            return out.to_numpy(dtype=object)
-        return out.to_numpy(dtype=np.float64).astype(dtype if dtype.kind == "f" else np.float64)
+        check_is_fitted(self, "model_")
+        data = self._check(X, reset=False)
+        seed = draw_seed(check_random_state(self.random_state)) if self.sample_posterior else self.seed_
+        return self.model_.transform(data, seed, self.sample_posterior)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the output columns: kept input features, then indicator columns."""
-        check_is_fitted(self, "encoder_")
-        names = _check_feature_names_in(self, input_features)
-        out = names if self.keep_empty_features else names[~self.empty_features_]
-        if self.indicator_ is not None:
-            out = np.concatenate([out, self.indicator_.get_feature_names_out(names)])
-        return np.asarray(out, dtype=object)
+        check_is_fitted(self, "model_")
+        return self.model_.feature_names_out(_check_feature_names_in(self, input_features))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -371,18 +277,3 @@ class GANImputer(TransformerMixin, BaseEstimator):
 
 def _is_nan(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
-
-
-def _fill(column: pd.Series, holes: np.ndarray, values: pd.Series) -> pd.Series:
-    """``column`` with the entries at ``holes`` taken from ``values`` (others untouched)."""
-    filled = column.copy()
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        filled[holes] = values.to_numpy()[holes]
-        return filled
-    new = values.to_numpy()[holes]
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
-        new = new.astype(np.float64)
-    else:
-        filled = filled.astype(object)
-    filled[holes] = new
-    return filled

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from ganaug.encoding import EncodedLayout, Span, TabularEncoder
+from ganaug.tabular import EncodedLayout, Span, TabularEncoder
 
 
 @st.composite

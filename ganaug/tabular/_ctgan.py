@@ -10,12 +10,17 @@ generated label is the asked class.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 
-from ganaug._training import TrainingConfig
+from ganaug.core import SynthesisConfig, draw_seed
+from ganaug.tabular._container import Table
+from ganaug.tabular._encoder import TabularEncoder
+from ganaug.tabular._synthesis import adapt_batch
 
 _LABEL = "__ganaug_label__"
 _MAX_ROUNDS = 200
@@ -45,12 +50,9 @@ class CTGANModel:
         frame: pd.DataFrame,
         categorical: np.ndarray,
         class_codes: np.ndarray | None,
-        config: TrainingConfig,
-        generator_dim: Sequence[int],
-        discriminator_dim: Sequence[int],
+        config: SynthesisConfig,
         use_cuda: bool,
         seed: int,
-        verbose: bool = False,
     ) -> CTGANModel:
         CTGAN = _import_ctgan()
         data = frame.set_axis([f"c{i}" for i in range(frame.shape[1])], axis=1).reset_index(drop=True)
@@ -61,15 +63,15 @@ class CTGANModel:
         batch = config.batch_size - config.batch_size % (2 * config.pac) or 2 * config.pac
         synthesizer = CTGAN(
             embedding_dim=config.embedding_dim,
-            generator_dim=tuple(generator_dim),
-            discriminator_dim=tuple(discriminator_dim),
+            generator_dim=config.generator_dim,
+            discriminator_dim=config.discriminator_dim,
             generator_lr=config.generator_lr,
             discriminator_lr=config.discriminator_lr,
             batch_size=batch,
             discriminator_steps=config.discriminator_steps,
             epochs=config.epochs,
             pac=config.pac,
-            verbose=verbose,
+            verbose=config.verbose,
             enable_gpu=use_cuda,
         )
         synthesizer.set_random_state(seed)
@@ -106,3 +108,38 @@ class CTGANModel:
             f"ctgan produced only {total} rows of class code {code} in {_MAX_ROUNDS} conditioned "
             f"draws; {need} were needed. Its conditioning is approximate; use engine='ganaug'."
         )
+
+
+class CTGANSynthesizer:
+    """``engine="ctgan"``: the same interface as ``TabularSynthesizer``, backed by ``ctgan.CTGAN``.
+
+    A ``TabularEncoder`` is still fitted: it names the categorical columns for
+    ctgan and restores the container; ctgan does its own encoding.
+    """
+
+    def __init__(self, config: SynthesisConfig, categorical_features: Any = "auto") -> None:
+        self.config = config
+        self.categorical_features = categorical_features
+
+    def fit(
+        self,
+        table: Table,
+        codes: np.ndarray | None,
+        n_classes: int,
+        device: torch.device,
+        rng: np.random.RandomState,
+    ) -> CTGANSynthesizer:
+        self.encoder = TabularEncoder(self.categorical_features, random_state=draw_seed(rng))
+        self.encoder.fit(table)
+        self.batch_size, self.pac = adapt_batch(self.config.batch_size, self.config.pac, len(table))
+        self.device = device
+        config = replace(self.config, batch_size=self.batch_size, pac=self.pac)
+        self.model = CTGANModel.train(
+            table.frame, self.encoder.categorical_mask_, codes, config, device.type == "cuda", draw_seed(rng)
+        )
+        self.history: list[dict] = []
+        return self
+
+    def generate(self, codes: np.ndarray, seed: int) -> Any:
+        """Rows for the given class codes, in the fitted table's container."""
+        return self.encoder.container_.wrap(self.model.generate(codes, seed))

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ganaug.encoding._container import Container
-from ganaug.encoding._layout import EncodedLayout, Span, argmax_spans
-from ganaug.encoding._mixture import ColumnMixtures, fit_column_mixtures
+from ganaug.tabular._container import Container, Table
+from ganaug.tabular._layout import EncodedLayout, Span, argmax_spans
+from ganaug.tabular._mixture import ColumnMixtures, fit_column_mixtures
 
 #: Scale of the within-mode scalar: ``alpha = (x - mean) / (4 * std)``, as in CTGAN.
 _ALPHA_SCALE = 4.0
@@ -158,8 +158,11 @@ class TabularEncoder:
         return mask
 
     def fit(self, X: Any) -> TabularEncoder:
-        """Learn the columns' kinds, modes and categories from ``X``."""
-        frame, self.container_ = Container.of(X)
+        """Learn the columns' kinds, modes and categories from ``X`` (a table or a checked ``Table``)."""
+        if isinstance(X, Table):
+            frame, self.container_ = X.frame, X.container
+        else:
+            frame, self.container_ = Container.of(X)
         n_rows = frame.shape[0]
         if n_rows == 0 or frame.shape[1] == 0:
             raise ValueError(

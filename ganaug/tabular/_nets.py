@@ -1,4 +1,8 @@
-"""Generator and discriminator for encoded tables (CTGAN's architecture)."""
+"""Networks for encoded tables: CTGAN's residual generator and PacGAN critic, and GAIN's MLPs.
+
+No batch normalisation in the imputation MLPs: an imputed row must depend on
+that row alone, not on the rows it is batched with.
+"""
 
 from __future__ import annotations
 
@@ -73,3 +77,21 @@ class Discriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x.reshape(-1, x.shape[1] * self.pac))
+
+
+class MLP(nn.Sequential):
+    """Linear + ReLU layers, then a linear output (GAIN's generator and hint discriminator).
+
+    The imputation generator maps ``[encoded row with noise where unseen,
+    per-column seen mask]`` to raw outputs; the hint discriminator maps
+    ``[completed encoded row, hint]`` to one 'was it seen' logit per column.
+    """
+
+    def __init__(self, in_features: int, hidden: Sequence[int], out_features: int) -> None:
+        layers: list[nn.Module] = []
+        width = in_features
+        for h in hidden:
+            layers += [nn.Linear(width, h), nn.ReLU()]
+            width = h
+        layers.append(nn.Linear(width, out_features))
+        super().__init__(*layers)

@@ -60,7 +60,6 @@ class ConditionSampler:
         n_categories: list[int],
         device: torch.device,
     ) -> None:
-        n_rows = len(class_codes)
         self.n_classes = n_classes
         self.supervised = supervised
         self.n_columns = len(n_categories)
@@ -92,7 +91,6 @@ class ConditionSampler:
                 sample_probs=counts3 / np.maximum(counts3.sum(axis=2, keepdims=True), 1),
             )
         self._numpy = tensors
-        self.n_rows = n_rows
         self.to(device)
 
     def to(self, device: torch.device | str) -> ConditionSampler:

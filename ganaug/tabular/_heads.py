@@ -22,8 +22,6 @@ class OutputHeads(nn.Module):
 
     Parameters
     ----------
-    width : int
-        Width of the encoded row.
     tanh_positions : ndarray of int
         Positions with a tanh activation.
     softmax_index, softmax_mask : ndarray of shape (n_spans, max_width)
@@ -36,7 +34,6 @@ class OutputHeads(nn.Module):
 
     def __init__(
         self,
-        width: int,
         tanh_positions: np.ndarray,
         softmax_index: np.ndarray,
         softmax_mask: np.ndarray,
@@ -45,7 +42,6 @@ class OutputHeads(nn.Module):
         linear_positions: np.ndarray | None = None,
     ) -> None:
         super().__init__()
-        self.width = width
         linear = np.zeros(0, dtype=np.int64) if linear_positions is None else linear_positions
         self.register_buffer("linear_positions", torch.as_tensor(linear, dtype=torch.long))
         self.register_buffer("tanh_positions", torch.as_tensor(tanh_positions, dtype=torch.long))

@@ -1,0 +1,26 @@
+"""The torch engine, modality-agnostic: training loop, GAN steps, losses, devices, model base.
+
+Nothing here knows about tables or images; ``ganaug.tabular`` and
+``ganaug.image`` build on it and never import each other.
+"""
+
+from ganaug.core._config import ImputationConfig, SynthesisConfig
+from ganaug.core._device import autocast, loadable_device, resolve_device
+from ganaug.core._gan import gain_step, wgan_gp_step
+from ganaug.core._loop import adam, run_steps
+from ganaug.core._model import GeneratorModel, draw_seed, seeded
+
+__all__ = [
+    "GeneratorModel",
+    "ImputationConfig",
+    "SynthesisConfig",
+    "adam",
+    "autocast",
+    "draw_seed",
+    "gain_step",
+    "loadable_device",
+    "resolve_device",
+    "run_steps",
+    "seeded",
+    "wgan_gp_step",
+]

@@ -1,0 +1,43 @@
+"""Training settings handed from the estimators to a modality (validated, plain data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SynthesisConfig:
+    """Settings of one synthesis fit (``GANAugmenter``); a modality adapts them to its data.
+
+    ``batch_size`` and ``pac`` are the user's values; a table smaller than a
+    batch trains on smaller batches (see ``TabularSynthesizer``).
+    """
+
+    epochs: int
+    batch_size: int
+    pac: int
+    embedding_dim: int
+    generator_dim: tuple[int, ...]
+    discriminator_dim: tuple[int, ...]
+    generator_lr: float = 2e-4
+    discriminator_lr: float = 2e-4
+    generator_decay: float = 1e-6
+    discriminator_decay: float = 1e-6
+    discriminator_steps: int = 1
+    precision: str = "float32"
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class ImputationConfig:
+    """Settings of one imputation fit (``GANImputer``)."""
+
+    epochs: int | str
+    batch_size: int
+    generator_dim: tuple[int, ...]
+    discriminator_dim: tuple[int, ...]
+    hint_rate: float = 0.9
+    alpha: float = 100.0
+    drop_rate: float = 0.2
+    lr: float = 1e-3
+    verbose: bool = False

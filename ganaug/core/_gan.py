@@ -1,0 +1,139 @@
+"""Adversarial training steps over callables: no modality inside.
+
+Each factory returns a ``step()`` for :func:`ganaug.core.run_steps`. What a
+batch *is* (rows of an encoded table, images with labels) stays with the
+caller, who passes how to draw it and how to generate its fake counterpart;
+the step owns the order of the updates, the losses and the optimisers.
+
+- :func:`wgan_gp_step`: WGAN-GP with PacGAN groups (CTGAN's objective).
+- :func:`gain_step`: GAIN (hint discriminator) plus a reconstruction loss on
+  observed entries hidden from the generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import torch
+from torch.nn import functional as F
+
+from ganaug.core._losses import critic_loss, generator_loss, gradient_penalty, interpolate, observed_bce
+
+#: ``generate(context) -> (fake critic input, auxiliary generator loss as a thunk)``
+Generate = Callable[[Any], tuple[torch.Tensor, Callable[[], torch.Tensor]]]
+
+
+def wgan_gp_step(
+    *,
+    draw: Callable[[], tuple[torch.Tensor, Any]],
+    generate: Generate,
+    critic: torch.nn.Module,
+    opt_g: torch.optim.Optimizer,
+    opt_d: torch.optim.Optimizer,
+    rng: torch.Generator,
+    pac: int,
+    critic_steps: int,
+    amp: Callable[[], AbstractContextManager],
+    gp_weight: float = 10.0,
+) -> Callable[[], torch.Tensor]:
+    """One WGAN-GP update of the critic (``critic_steps`` times) and of the generator.
+
+    ``draw()`` returns the critic's input for a real batch and a context;
+    ``generate(context)`` returns the critic's input for the matching fake
+    batch (with its graph) and a thunk computing the generator's auxiliary
+    loss (e.g. the conditional loss). The fake batch of the last critic step
+    is reused for the generator step (DCGAN style), so the generator runs
+    forward once per step. Returns ``[loss_d, loss_g, loss_aux]``.
+    """
+
+    def step() -> torch.Tensor:
+        for k in range(critic_steps):
+            real_in, context = draw()
+            last = k == critic_steps - 1
+            with amp(), torch.set_grad_enabled(last):
+                fake_in, aux = generate(context)
+            with amp():
+                real_score, fake_score = critic(torch.cat([real_in, fake_in.detach()])).chunk(2)
+                loss_d = critic_loss(real_score, fake_score)
+                # A separate critic call: differentiating a joint call would
+                # back-propagate through the real and fake rows too.
+                mixed = interpolate(real_in, fake_in.detach(), pac, rng)
+                penalty = gradient_penalty(critic(mixed), mixed, pac, gp_weight)
+            opt_d.zero_grad(set_to_none=True)
+            (loss_d + penalty).float().backward()
+            opt_d.step()
+        with amp():
+            loss_g = generator_loss(critic(fake_in))
+            loss_aux = aux()
+        opt_g.zero_grad(set_to_none=True)
+        (loss_g + loss_aux).float().backward()
+        opt_g.step()
+        return torch.stack([loss_d.detach(), loss_g.detach(), loss_aux.detach()]).float()
+
+    return step
+
+
+def gain_step(
+    *,
+    data: torch.Tensor,
+    observed: torch.Tensor,
+    generator: torch.nn.Module,
+    discriminator: torch.nn.Module,
+    opt_g: torch.optim.Optimizer,
+    opt_d: torch.optim.Optimizer,
+    rng: torch.Generator,
+    batch_size: int,
+    hint_rate: float,
+    alpha: float,
+    hide: Callable[[torch.Tensor], torch.Tensor],
+    expand: Callable[[torch.Tensor], torch.Tensor],
+    activate: Callable[[torch.Tensor], torch.Tensor],
+    reconstruction: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
+) -> Callable[[], torch.Tensor]:
+    """GAIN with a denoising twist, for any tensor shape.
+
+    ``data`` holds the samples (rows, images), ``observed`` which *entries*
+    are known (a column of a table, a pixel of an image), with the sample
+    axis first. Each step draws a batch, hides a further share of the known
+    entries (``hide(known) -> bool mask``), shows the generator the batch with
+    noise where it sees nothing plus the seen mask (``expand`` maps the
+    entry mask onto the data's positions), and fills every entry
+    (``activate`` turns the generator's raw output into values). The
+    discriminator sees the completed batch and a hint (the mask revealed
+    with probability ``hint_rate``) and guesses which entries the generator
+    saw. The generator minimises the adversarial loss on the entries it
+    filled plus ``alpha`` times ``reconstruction(raw, x, known)`` over every
+    known entry, hidden ones included: the imputations it is graded on.
+
+    Returns ``[loss_d, loss_g, loss_rec]``.
+    """
+    n = data.shape[0]
+    device = data.device
+
+    def step() -> torch.Tensor:
+        rows = torch.randint(n, (batch_size,), generator=rng, device=device)
+        x, known = data[rows], observed[rows]
+        seen = known & ~hide(known)
+        seen_f = seen.float()
+        seen_pos = expand(seen_f)
+        noise = torch.randn(x.shape, generator=rng, device=device)
+        raw = generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen_f], dim=1))
+        filled = seen_pos * x + (1 - seen_pos) * activate(raw)
+        reveal = (torch.rand(seen_f.shape, generator=rng, device=device) < hint_rate).float()
+        hint = reveal * seen_f + 0.5 * (1 - reveal)
+        loss_d = observed_bce(discriminator(torch.cat([filled.detach(), hint], dim=1)), seen_f)
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        logits = discriminator(torch.cat([filled, hint], dim=1))
+        unseen = 1 - seen_f
+        loss_adv = -(F.logsigmoid(logits) * unseen).sum() / unseen.sum().clamp_min(1)
+        loss_rec = reconstruction(raw, x, known)
+        opt_g.zero_grad(set_to_none=True)
+        (loss_adv + alpha * loss_rec).backward()
+        opt_g.step()
+        return torch.stack([loss_d.detach(), loss_adv.detach(), loss_rec.detach()])
+
+    return step

@@ -1,0 +1,258 @@
+"""Tabular imputation: GAIN's networks on an encoded table, and what GANImputer fits on tabular input.
+
+- :class:`ImputationGAN`: the trained generator and its heads;
+  :meth:`ImputationGAN.train` wires the hint discriminator and the GAIN step
+  of ``ganaug.core`` to the encoded layout (per-column masks, categorical
+  spans, reconstruction loss).
+- :class:`TabularImputation`: placeholders, empty features, unknown
+  categories, indicator columns and the container round trip, around an
+  ``ImputationGAN``. Observed values are never changed.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.impute import MissingIndicator
+
+from ganaug.core import GeneratorModel, ImputationConfig, adam, draw_seed, gain_step, run_steps, seeded
+from ganaug.tabular._container import Container, Table
+from ganaug.tabular._encoder import TabularEncoder
+from ganaug.tabular._layout import EncodedLayout
+from ganaug.tabular._losses import reconstruction_loss
+from ganaug.tabular._nets import MLP
+from ganaug.tabular._synthesis import build_heads
+
+_AUTO_STEPS = 3000  # generator updates when epochs="auto"
+
+
+class ImputationGAN(GeneratorModel):
+    """Imputation generator and heads of one fitted table."""
+
+    _device_attributes = ("generator", "heads", "position_columns")
+
+    def __init__(self, layout: EncodedLayout, n_columns: int, generator_dim: Sequence[int], device) -> None:
+        self.layout = layout
+        self.n_columns = n_columns
+        self.generator_dim = tuple(generator_dim)
+        self._build(device)
+
+    def _build(self, device: torch.device) -> None:
+        self.device = device
+        self.generator = MLP(self.layout.width + self.n_columns, self.generator_dim, self.layout.width).to(
+            device
+        )
+        self.heads = build_heads(self.layout).to(device)
+        self.position_columns = torch.as_tensor(self.layout.position_columns, device=device)
+
+    @classmethod
+    def train(
+        cls,
+        encoded: np.ndarray,
+        observed: np.ndarray,
+        layout: EncodedLayout,
+        config: ImputationConfig,
+        epochs: int,
+        device: torch.device,
+        seed: int,
+    ) -> tuple[ImputationGAN, list[dict]]:
+        """Build and train on encoded rows and their (n, n_columns) observed mask."""
+        n, n_columns = observed.shape
+        B = min(config.batch_size, n)
+        with seeded(device, seed) as rng:
+            model = cls(layout, n_columns, config.generator_dim, device)
+            critic = MLP(layout.width + n_columns, tuple(config.discriminator_dim), n_columns).to(device)
+            data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
+            seen = torch.as_tensor(observed, dtype=torch.bool, device=device)
+            heads, position_columns = model.heads, model.position_columns
+            model.generator.train()
+            critic.train()
+            step = gain_step(
+                data=data,
+                observed=seen,
+                generator=model.generator,
+                discriminator=critic,
+                opt_g=adam(model.generator.parameters(), config.lr, device, betas=(0.9, 0.999)),
+                opt_d=adam(critic.parameters(), config.lr, device, betas=(0.9, 0.999)),
+                rng=rng,
+                batch_size=B,
+                hint_rate=config.hint_rate,
+                alpha=config.alpha,
+                hide=lambda known: torch.rand(known.shape, generator=rng, device=device) < config.drop_rate,
+                expand=lambda seen_f: seen_f[:, position_columns],
+                activate=lambda raw: heads(raw, rng),
+                reconstruction=lambda raw, x, known: reconstruction_loss(
+                    raw, x, known, heads, position_columns
+                ),
+            )
+            steps_per_epoch = max(n // B, 1)
+            history = run_steps(
+                step,
+                ("loss_d", "loss_g", "loss_rec"),
+                n_steps=epochs * steps_per_epoch,
+                log_every=steps_per_epoch,
+                steps_per_epoch=steps_per_epoch,
+                device=device,
+                verbose=config.verbose,
+            )
+        model.generator.eval()
+        return model, history
+
+    def impute(self, encoded: np.ndarray, observed: np.ndarray, seed: int, sample: bool) -> np.ndarray:
+        """Generator outputs for every entry, ready for ``inverse_transform``.
+
+        ``sample=False``: no input noise and categories by argmax, the
+        deterministic best guess (each row depends on itself only).
+        ``sample=True``: input noise and Gumbel-max categories, one draw of
+        the learned conditional distribution.
+        """
+
+        def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
+            x = torch.as_tensor(encoded[rows], device=self.device)
+            seen = torch.as_tensor(observed[rows], device=self.device).float()
+            seen_pos = seen[:, self.position_columns]
+            noise = torch.randn(x.shape, generator=rng, device=self.device) if sample else 0.0
+            raw = self.generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen], dim=1))
+            return self.heads(raw, rng, hard=True) if sample else raw
+
+        return self._infer(len(encoded), seed, step, (self.layout.width,))
+
+
+class TabularImputation:
+    """What ``GANImputer`` fits on a table: encoder, ``ImputationGAN``, indicator, empty features.
+
+    Parameters
+    ----------
+    config : ImputationConfig
+        Training settings.
+    categorical_features : "auto", None, array-like or bool mask
+        Passed to :class:`TabularEncoder`.
+    add_indicator, keep_empty_features, handle_unknown
+        As in ``GANImputer``.
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    encoder, model, history, indicator, empty_features
+    """
+
+    def __init__(
+        self,
+        config: ImputationConfig,
+        categorical_features: Any = "auto",
+        *,
+        add_indicator: bool = False,
+        keep_empty_features: bool = False,
+        handle_unknown: str = "keep",
+    ) -> None:
+        self.config = config
+        self.categorical_features = categorical_features
+        self.add_indicator = add_indicator
+        self.keep_empty_features = keep_empty_features
+        self.handle_unknown = handle_unknown
+
+    @property
+    def device(self) -> torch.device:
+        return self.model.device
+
+    def fit(self, table: Table, device: torch.device, rng: np.random.RandomState) -> TabularImputation:
+        """Learn the columns and train the imputation network on the observed entries of ``table``."""
+        frame = table.frame
+        missing = frame.isna().to_numpy()
+        self.empty_features = missing.all(axis=0)
+        if self.empty_features.any() and not self.keep_empty_features:
+            names = list(frame.columns[self.empty_features])
+            warnings.warn(
+                f"Skipping features without any observed values: {names}. At least one non-missing "
+                "value is needed for imputation; keep_empty_features=True keeps them.",
+                UserWarning,
+                stacklevel=4,
+            )
+        # Empty features stay in the encoding (never observed, never trained
+        # on); transform drops them or fills them as sklearn does.
+        self.encoder = TabularEncoder(
+            self.categorical_features, continuous="scalar", missing="unobserved", random_state=draw_seed(rng)
+        )
+        self.indicator = (
+            MissingIndicator(missing_values=1.0, error_on_new=False).fit(missing.astype(float))
+            if self.add_indicator
+            else None
+        )
+        self.encoder.fit(frame)
+        encoded = self.encoder.transform(frame)
+        observed = self.encoder.observed(frame)
+        n = len(frame)
+        batch = min(self.config.batch_size, n)
+        epochs = (
+            self.config.epochs
+            if self.config.epochs != "auto"
+            else int(np.clip(_AUTO_STEPS // max(n // batch, 1), 10, 2000))
+        )
+        self.model, self.history = ImputationGAN.train(
+            encoded, observed, self.encoder.layout_, self.config, epochs, device, draw_seed(rng)
+        )
+        return self
+
+    def transform(self, table: Table, seed: int, sample: bool) -> Any:
+        """Fill the missing entries of ``table``; observed entries come back unchanged."""
+        frame = table.frame
+        missing = frame.isna().to_numpy()
+        keep = ~self.empty_features
+        out = frame.copy()
+        if self.handle_unknown == "keep":
+            unknown = self.encoder.unknown_categories(frame)
+            if unknown.any():  # hide them from the network; `missing` stays as it was, so they stay
+                frame = frame.mask(unknown)
+        encoded = self.encoder.transform(frame)
+        observed = self.encoder.observed(frame)
+        decoded = self.encoder.inverse_transform(
+            self.model.impute(encoded, observed, seed, sample=sample), as_frame=True
+        )
+        for position in np.flatnonzero(keep & missing.any(axis=0)):
+            holes = missing[:, position]
+            out.isetitem(position, _fill(out.iloc[:, position], holes, decoded.iloc[:, position]))
+        for position in np.flatnonzero(self.empty_features):
+            if self.keep_empty_features and pd.api.types.is_numeric_dtype(frame.iloc[:, position]):
+                out.isetitem(position, frame.iloc[:, position].fillna(0))
+        if not self.keep_empty_features:
+            out = out.loc[:, keep]
+        if self.indicator is not None:
+            flags = self.indicator.transform(missing.astype(float))
+            names = self.indicator.get_feature_names_out(np.asarray(frame.columns, dtype=object).astype(str))
+            out = pd.concat([out, pd.DataFrame(flags, index=out.index, columns=names)], axis=1)
+        return _restore(out, table.container)
+
+    def feature_names_out(self, names: np.ndarray) -> np.ndarray:
+        """Output names given the input feature names: kept features, then indicator columns."""
+        out = names if self.keep_empty_features else names[~self.empty_features]
+        if self.indicator is not None:
+            out = np.concatenate([out, self.indicator.get_feature_names_out(names)])
+        return np.asarray(out, dtype=object)
+
+
+def _restore(out: pd.DataFrame, container: Container) -> Any:
+    if container.kind == "dataframe":
+        return out
+    dtype = np.dtype(container.dtypes)
+    if dtype.kind == "O":
+        return out.to_numpy(dtype=object)
+    return out.to_numpy(dtype=np.float64).astype(dtype if dtype.kind == "f" else np.float64)
+
+
+def _fill(column: pd.Series, holes: np.ndarray, values: pd.Series) -> pd.Series:
+    """``column`` with the entries at ``holes`` taken from ``values`` (others untouched)."""
+    filled = column.copy()
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        filled[holes] = values.to_numpy()[holes]
+        return filled
+    new = values.to_numpy()[holes]
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        new = new.astype(np.float64)
+    else:
+        filled = filled.astype(object)
+    filled[holes] = new
+    return filled
