@@ -49,13 +49,23 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     categorical_features : "auto", None, array-like of str or int, or bool mask, default="auto"
         Categorical columns. ``"auto"``: object, string, ``category`` and bool
         columns (and non-numeric columns of a numpy object array).
-    epochs : int, default=300
-        Passes over the training table.
+    epochs : int or "auto", default="auto"
+        Training length. An int counts passes over the table. ``"auto"``
+        counts generator steps and follows the table: 300 epochs (CTGAN's
+        default; Adult: 19,500 steps), but never fewer than 2,000 steps
+        (small tables: counted in epochs a 242-row table would get 300 steps)
+        nor more than 20,000 (a million rows: about 10 epochs).
+    max_steps : int or None, default=None
+        Training length in generator steps; overrides ``epochs`` when given.
     batch_size : int, default=500
-        Rows per step; a multiple of ``pac``. Tables smaller than one batch
-        train on all their rows at each step.
-    pac : int, default=10
-        Rows the critic sees together (PacGAN).
+        Rows per step. Tables smaller than one batch train on all their rows
+        at each step.
+    pac : int or "auto", default="auto"
+        Rows the critic sees together (PacGAN). An int must divide
+        ``batch_size``. ``"auto"``: 10 when a batch holds at least 50 groups
+        of 10 rows, smaller otherwise (so the critic always compares about 50
+        groups; with 24 groups of 10 the class conditioning of a 242-row table
+        barely trains).
     embedding_dim : int, default=128
         Size of the generator's noise input.
     generator_dim : tuple of int, default=(256, 256)
@@ -74,6 +84,18 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Seeds the encoder, weight initialisation and every random draw.
     verbose : bool or int, default=False
         Show a progress bar with the losses during training.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of each class, score the generator
+        on it at each logging interval (sliced Wasserstein distance between
+        held-out and generated rows of the same classes, computed on the
+        device) and stop when the score has not improved by ``tol`` in
+        ``n_iter_no_change`` intervals; the best generator is kept.
+    validation_fraction : float, default=0.1
+        Share of each class held out when ``early_stopping``.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in logging intervals.
+    tol : float, default=1e-4
+        Minimum improvement of the validation score.
     engine : {"ganaug", "ctgan"}, default="ganaug"
         ``"ctgan"`` trains ``ctgan.CTGAN`` (optional dependency) with the same
         parameters, for comparison; its rows of a class are obtained by
@@ -102,6 +124,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         model on a machine without CUDA).
     batch_size_, pac_ : int
         Batch size and PacGAN group actually used (adapted to small tables).
+    n_iter_ : int
+        Generator steps trained (fewer than asked when early stopping or a
+        non-finite loss stopped training).
     seed_ : int
         Seed drawn from ``random_state`` at fit; the synthetic rows of
         ``fit_resample`` are drawn from it.
@@ -153,9 +178,10 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         *,
         sampling_strategy: Any = "auto",
         categorical_features: Any = "auto",
-        epochs: int = 300,
+        epochs: Any = "auto",
+        max_steps: int | None = None,
         batch_size: int = 500,
-        pac: int = 10,
+        pac: Any = "auto",
         embedding_dim: int = 128,
         generator_dim: Any = (256, 256),
         discriminator_dim: Any = (256, 256),
@@ -166,11 +192,16 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         precision: str = "float32",
         random_state: Any = None,
         verbose: Any = False,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
         engine: str = "ganaug",
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.categorical_features = categorical_features
         self.epochs = epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.pac = pac
         self.embedding_dim = embedding_dim
@@ -183,6 +214,10 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self.precision = precision
         self.random_state = random_state
         self.verbose = verbose
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.engine = engine
 
     # ------------------------------------------------------------- helpers
@@ -232,6 +267,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self.encoder_ = self.model_.encoder
         self.history_ = self.model_.history
         self.batch_size_, self.pac_ = self.model_.batch_size, self.model_.pac
+        self.n_iter_ = self.model_.n_steps
         self.seed_ = draw_seed(rng)
 
     # ---------------------------------------------------------- public API

@@ -14,9 +14,10 @@ from ganaug.core import ImputationConfig, SynthesisConfig
 #: Constraints of the training parameters every GAN estimator takes.
 GAN_PARAMETER_CONSTRAINTS: dict = {
     "categorical_features": [StrOptions({"auto"}), "array-like", None],
-    "epochs": [Interval(Integral, 1, None, closed="left")],
+    "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "max_steps": [Interval(Integral, 1, None, closed="left"), None],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "pac": [Interval(Integral, 1, None, closed="left")],
+    "pac": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "embedding_dim": [Interval(Integral, 1, None, closed="left")],
     "generator_dim": ["array-like"],
     "discriminator_dim": ["array-like"],
@@ -27,6 +28,10 @@ GAN_PARAMETER_CONSTRAINTS: dict = {
     "precision": [StrOptions({"float32", "bfloat16"})],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left")],
 }
 
 
@@ -42,6 +47,7 @@ def synthesis_config(estimator: Any) -> SynthesisConfig:
     """The synthesis settings of a ``GANAugmenter`` (layer sizes checked)."""
     return SynthesisConfig(
         epochs=estimator.epochs,
+        max_steps=estimator.max_steps,
         batch_size=estimator.batch_size,
         pac=estimator.pac,
         embedding_dim=estimator.embedding_dim,
@@ -52,6 +58,10 @@ def synthesis_config(estimator: Any) -> SynthesisConfig:
         discriminator_steps=estimator.discriminator_steps,
         precision=estimator.precision,
         verbose=bool(estimator.verbose),
+        early_stopping=estimator.early_stopping,
+        validation_fraction=estimator.validation_fraction,
+        n_iter_no_change=estimator.n_iter_no_change,
+        tol=estimator.tol,
     )
 
 

@@ -140,12 +140,30 @@ def test_same_seed_same_rows_and_global_rng_untouched(imbalanced):
 def test_small_tables_adapt_the_batch():
     X = np.arange(14, dtype=float).reshape(7, 2)
     y = np.array([0, 0, 0, 0, 0, 1, 1])
-    aug = GANAugmenter(epochs=2, random_state=0)
+    aug = GANAugmenter(epochs=2, pac=10, random_state=0)
     _, y_res = aug.fit_resample(X, y)
     assert aug.pac_ == 7 and aug.batch_size_ == 7
     assert Counter(y_res.tolist()) == {0: 5, 1: 5}
-    aug = GANAugmenter(epochs=2, random_state=0).fit(np.random.default_rng(0).normal(size=(25, 2)))
+    X25 = np.random.default_rng(0).normal(size=(25, 2))
+    aug = GANAugmenter(epochs=2, pac=10, random_state=0).fit(X25)
     assert aug.pac_ == 10 and aug.batch_size_ == 20
+    # pac="auto" keeps about 50 groups per batch: groups of one row below 100 rows
+    aug = GANAugmenter(epochs=2, random_state=0).fit(X25)
+    assert aug.pac_ == 1 and aug.batch_size_ == 25
+    big = np.random.default_rng(0).normal(size=(1200, 2))
+    aug = GANAugmenter(epochs=1, random_state=0).fit(big)
+    assert aug.pac_ == 10 and aug.batch_size_ == 500
+
+
+def test_training_length_follows_the_table():
+    """epochs="auto" counts steps: small tables get at least 2,000, not 300 epochs of one step."""
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = np.array([0] * 50 + [1] * 10)
+    assert GANAugmenter(max_steps=7, random_state=0).fit(X, y).n_iter_ == 7
+    assert GANAugmenter(epochs=3, random_state=0).fit(X, y).n_iter_ == 3  # one step per epoch here
+    aug = GANAugmenter(max_steps=25, batch_size=20, random_state=0).fit(X, y)
+    assert aug.n_iter_ == 25 and aug.history_[-1]["step"] == 25
+    assert aug.history_[-1]["epoch"] == pytest.approx(25 / 3)
 
 
 @pytest.mark.parametrize(
@@ -172,7 +190,7 @@ def test_small_tables_adapt_the_batch():
         (
             np.ones((6, 2)),
             [0, 0, 0, 1, 1, 1],
-            {"batch_size": 502},
+            {"batch_size": 502, "pac": 10},
             ValueError,
             "batch_size=502 must be a multiple of pac=10",
         ),

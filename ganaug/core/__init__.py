@@ -7,20 +7,23 @@ Nothing here knows about tables or images; ``ganaug.tabular`` and
 from ganaug.core._config import ImputationConfig, SynthesisConfig
 from ganaug.core._device import autocast, loadable_device, resolve_device
 from ganaug.core._gan import gain_step, wgan_gp_step
-from ganaug.core._loop import adam, run_steps
+from ganaug.core._loop import Validation, adam, log_interval, run_steps, step_budget
 from ganaug.core._model import GeneratorModel, draw_seed, seeded
 
 __all__ = [
     "GeneratorModel",
     "ImputationConfig",
     "SynthesisConfig",
+    "Validation",
     "adam",
     "autocast",
     "draw_seed",
     "gain_step",
     "loadable_device",
+    "log_interval",
     "resolve_device",
     "run_steps",
     "seeded",
+    "step_budget",
     "wgan_gp_step",
 ]

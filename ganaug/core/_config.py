@@ -13,9 +13,10 @@ class SynthesisConfig:
     batch trains on smaller batches (see ``TabularSynthesizer``).
     """
 
-    epochs: int
+    epochs: int | str
+    max_steps: int | None
     batch_size: int
-    pac: int
+    pac: int | str
     embedding_dim: int
     generator_dim: tuple[int, ...]
     discriminator_dim: tuple[int, ...]
@@ -26,6 +27,10 @@ class SynthesisConfig:
     discriminator_steps: int = 1
     precision: str = "float32"
     verbose: bool = False
+    early_stopping: bool = False
+    validation_fraction: float = 0.1
+    n_iter_no_change: int = 10
+    tol: float = 1e-4
 
 
 @dataclass(frozen=True)

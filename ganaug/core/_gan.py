@@ -21,13 +21,13 @@ from torch.nn import functional as F
 
 from ganaug.core._losses import critic_loss, generator_loss, gradient_penalty, interpolate, observed_bce
 
-#: ``generate(context) -> (fake critic input, auxiliary generator loss as a thunk)``
+#: ``generate(context) -> (fake batch, auxiliary generator loss as a thunk)``
 Generate = Callable[[Any], tuple[torch.Tensor, Callable[[], torch.Tensor]]]
 
 
 def wgan_gp_step(
     *,
-    draw: Callable[[], tuple[torch.Tensor, Any]],
+    draw: Callable[[], tuple[torch.Tensor, torch.Tensor, Any]],
     generate: Generate,
     critic: torch.nn.Module,
     opt_g: torch.optim.Optimizer,
@@ -40,35 +40,40 @@ def wgan_gp_step(
 ) -> Callable[[], torch.Tensor]:
     """One WGAN-GP update of the critic (``critic_steps`` times) and of the generator.
 
-    ``draw()`` returns the critic's input for a real batch and a context;
-    ``generate(context)`` returns the critic's input for the matching fake
-    batch (with its graph) and a thunk computing the generator's auxiliary
-    loss (e.g. the conditional loss). The fake batch of the last critic step
-    is reused for the generator step (DCGAN style), so the generator runs
-    forward once per step. Returns ``[loss_d, loss_g, loss_aux]``.
+    ``draw()`` returns a real batch, its condition (what the critic sees
+    beside each sample: ``critic(x, cond)``) and a context;
+    ``generate(context)`` returns the matching fake batch (with its graph)
+    and a thunk computing the generator's auxiliary loss (e.g. the
+    conditional loss). The gradient penalty interpolates the samples, not the
+    condition. The fake batch of the last critic step is reused for the
+    generator step (DCGAN style), so the generator runs forward once per
+    step. Returns ``[loss_d, loss_g, loss_aux]``.
     """
 
     def step() -> torch.Tensor:
         for k in range(critic_steps):
-            real_in, context = draw()
+            real, cond, context = draw()
             last = k == critic_steps - 1
             with amp(), torch.set_grad_enabled(last):
-                fake_in, aux = generate(context)
+                fake, aux = generate(context)
             with amp():
-                real_score, fake_score = critic(torch.cat([real_in, fake_in.detach()])).chunk(2)
+                scores = critic(torch.cat([real, fake.detach()]), torch.cat([cond, cond]))
+                real_score, fake_score = scores.chunk(2)
                 loss_d = critic_loss(real_score, fake_score)
                 # A separate critic call: differentiating a joint call would
                 # back-propagate through the real and fake rows too.
-                mixed = interpolate(real_in, fake_in.detach(), pac, rng)
-                penalty = gradient_penalty(critic(mixed), mixed, pac, gp_weight)
+                mixed = interpolate(real, fake.detach(), pac, rng)
+                penalty = gradient_penalty(critic(mixed, cond), mixed, pac, gp_weight)
             opt_d.zero_grad(set_to_none=True)
             (loss_d + penalty).float().backward()
             opt_d.step()
+        critic.requires_grad_(False)  # the generator step needs no critic weight gradients
         with amp():
-            loss_g = generator_loss(critic(fake_in))
+            loss_g = generator_loss(critic(fake, cond))
             loss_aux = aux()
         opt_g.zero_grad(set_to_none=True)
         (loss_g + loss_aux).float().backward()
+        critic.requires_grad_(True)
         opt_g.step()
         return torch.stack([loss_d.detach(), loss_g.detach(), loss_aux.detach()]).float()
 
@@ -127,12 +132,14 @@ def gain_step(
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
+        discriminator.requires_grad_(False)  # the generator step needs no discriminator gradients
         logits = discriminator(torch.cat([filled, hint], dim=1))
         unseen = 1 - seen_f
         loss_adv = -(F.logsigmoid(logits) * unseen).sum() / unseen.sum().clamp_min(1)
         loss_rec = reconstruction(raw, x, known)
         opt_g.zero_grad(set_to_none=True)
         (loss_adv + alpha * loss_rec).backward()
+        discriminator.requires_grad_(True)
         opt_g.step()
         return torch.stack([loss_d.detach(), loss_adv.detach(), loss_rec.detach()])
 

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ganaug.core import SynthesisConfig, draw_seed
+from ganaug.core import SynthesisConfig, draw_seed, step_budget
 from ganaug.tabular._container import Table
 from ganaug.tabular._encoder import TabularEncoder
-from ganaug.tabular._synthesis import adapt_batch
+from ganaug.tabular._synthesis import adapt_batch, auto_steps
 
 _LABEL = "__ganaug_label__"
 _MAX_ROUNDS = 200
@@ -133,11 +133,17 @@ class CTGANSynthesizer:
         self.encoder.fit(table)
         self.batch_size, self.pac = adapt_batch(self.config.batch_size, self.config.pac, len(table))
         self.device = device
-        config = replace(self.config, batch_size=self.batch_size, pac=self.pac)
+        steps_per_epoch = max(len(table) // self.batch_size, 1)
+        n_steps = step_budget(
+            self.config.epochs, self.config.max_steps, steps_per_epoch, lambda: auto_steps(steps_per_epoch)
+        )
+        epochs = -(-n_steps // steps_per_epoch)  # ctgan counts epochs; the same number of steps, rounded up
+        config = replace(self.config, batch_size=self.batch_size, pac=self.pac, epochs=epochs)
         self.model = CTGANModel.train(
             table.frame, self.encoder.categorical_mask_, codes, config, device.type == "cuda", draw_seed(rng)
         )
         self.history: list[dict] = []
+        self.n_steps = epochs * steps_per_epoch
         return self
 
     def generate(self, codes: np.ndarray, seed: int) -> Any:

@@ -1,7 +1,13 @@
-"""Output heads: turn a generator's raw output into an encoded row.
+"""Output heads: turn a generator's raw output into an encoded row, in layout order.
 
-Every softmax span is handled in one masked operation over a padded gather,
-and every tanh position in one ``tanh``; nothing loops over spans.
+No scatter and no loop over spans. Every position is tanh, softmax or linear;
+the softmax spans are normalised *segment-wise*: a ``(width, n_spans)`` 0/1
+membership matrix ``M`` sums the exponentials of each span (``e @ M``) and
+spreads the sums back onto their positions (``@ M.T``), and the three kinds
+are combined with ``torch.where``. The per-span maximum (subtracted for
+stability; a constant per span does not change a softmax) comes from one
+padded gather outside the autograd graph. The heads compute in float32 even
+under bf16 autocast: they are cheap, and softmax normalisation in bf16 is not.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ganaug.tabular._layout import EncodedLayout, Span, padded_index
+
 
 def gumbel_noise(shape: torch.Size, like: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
     """Standard Gumbel noise drawn from ``rng`` (``F.gumbel_softmax`` takes no generator)."""
@@ -17,42 +25,60 @@ def gumbel_noise(shape: torch.Size, like: torch.Tensor, rng: torch.Generator) ->
     return -torch.log(-torch.log(u.clamp_(1e-10, 1.0 - 1e-7))).to(like.dtype)
 
 
+def _members(spans: list[Span], width: int) -> np.ndarray:
+    """(width, n_spans) float matrix: 1 where a position belongs to a span."""
+    members = np.zeros((width, len(spans)), dtype=np.float32)
+    for j, s in enumerate(spans):
+        members[s.start : s.stop, j] = 1.0
+    return members
+
+
 class OutputHeads(nn.Module):
-    """Activations of an encoded layout, built from index arrays.
+    """Activations of an encoded layout, as index buffers built once.
 
     Parameters
     ----------
-    tanh_positions : ndarray of int
-        Positions with a tanh activation.
-    softmax_index, softmax_mask : ndarray of shape (n_spans, max_width)
-        Padded positions of the softmax spans and which entries are real.
-    condition_index, condition_mask : ndarray of shape (n_cond, max_width)
-        The same for the categorical spans (conditioning, categorical losses).
-    linear_positions : ndarray of int, optional
-        Positions left as they are (identity activation).
+    layout : EncodedLayout
+        The spans: tanh scalars, linear scalars, softmax blocks, and which
+        softmax blocks are categorical columns (the conditioning spans, also
+        scored by the conditional and reconstruction losses).
     """
 
-    def __init__(
-        self,
-        tanh_positions: np.ndarray,
-        softmax_index: np.ndarray,
-        softmax_mask: np.ndarray,
-        condition_index: np.ndarray,
-        condition_mask: np.ndarray,
-        linear_positions: np.ndarray | None = None,
-    ) -> None:
+    def __init__(self, layout: EncodedLayout) -> None:
         super().__init__()
-        linear = np.zeros(0, dtype=np.int64) if linear_positions is None else linear_positions
-        self.register_buffer("linear_positions", torch.as_tensor(linear, dtype=torch.long))
-        self.register_buffer("tanh_positions", torch.as_tensor(tanh_positions, dtype=torch.long))
-        self.register_buffer("softmax_index", torch.as_tensor(softmax_index, dtype=torch.long))
-        self.register_buffer("softmax_mask", torch.as_tensor(softmax_mask, dtype=torch.bool))
-        self.register_buffer("softmax_positions", self.softmax_index[self.softmax_mask])
-        self.register_buffer("condition_index", torch.as_tensor(condition_index, dtype=torch.long))
-        self.register_buffer("condition_mask", torch.as_tensor(condition_mask, dtype=torch.bool))
+        width = layout.width
+        kind = np.array([s.activation for s in layout.spans for _ in range(s.width)], dtype=object)
+        softmax = layout.softmax_spans
+        condition = [layout.spans[i] for i in layout.condition_spans]
+        index, mask = padded_index(softmax)
+        position = {s.start: j for j, s in enumerate(softmax)}
+        self.register_buffer("is_tanh", torch.as_tensor(kind == "tanh"))
+        self.register_buffer("is_softmax", torch.as_tensor(kind == "softmax"))
+        self.register_buffer("is_linear", torch.as_tensor(kind == "linear"))
+        self.register_buffer("softmax_index", torch.as_tensor(index))
+        self.register_buffer("softmax_mask", torch.as_tensor(mask))
+        self.register_buffer("softmax_members", torch.as_tensor(_members(softmax, width)))
+        self.register_buffer("condition_members", torch.as_tensor(_members(condition, width)))
+        self.register_buffer("is_condition", self.condition_members.sum(1) > 0)
+        self.register_buffer(
+            "condition_softmax", torch.as_tensor([position[s.start] for s in condition], dtype=torch.long)
+        )
+        self.register_buffer(
+            "condition_start", torch.as_tensor([s.start for s in condition], dtype=torch.long)
+        )
+        self.has_softmax = bool(softmax)
+        self.n_conditions = len(condition)
 
-    def _padded_logits(self, raw: torch.Tensor, index: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        return raw[:, index].masked_fill(~mask, float("-inf"))
+    def _span_max(self, x: torch.Tensor) -> torch.Tensor:
+        """Maximum of every softmax span, shape (B, n_softmax), outside the graph."""
+        with torch.no_grad():
+            return x[:, self.softmax_index].masked_fill(~self.softmax_mask, float("-inf")).amax(-1)
+
+    def _segment_softmax(self, x: torch.Tensor) -> torch.Tensor:
+        """Softmax inside each span at its positions; 0 elsewhere."""
+        shift = self._span_max(x) @ self.softmax_members.T
+        e = torch.exp(torch.where(self.is_softmax, x - shift, float("-inf")))
+        return e / ((e @ self.softmax_members) @ self.softmax_members.T).clamp_min(1e-30)
 
     def forward(
         self, raw: torch.Tensor, rng: torch.Generator, tau: float = 0.2, hard: bool = False
@@ -65,18 +91,28 @@ class OutputHeads(nn.Module):
         trick), which is all a decoder reading spans by argmax needs, without
         building one-hot blocks.
         """
-        out = raw.clone()  # linear positions keep their raw value
-        if self.softmax_index.numel():
-            noisy = raw + gumbel_noise(raw.shape, raw, rng)  # one draw per position, not per padded slot
-            if hard:
-                out[:, self.softmax_positions] = noisy[:, self.softmax_positions]
-            else:
-                logits = self._padded_logits(noisy, self.softmax_index, self.softmax_mask)
-                soft = torch.softmax(logits / tau, dim=-1)
-                out[:, self.softmax_positions] = soft[:, self.softmax_mask]
-        out[:, self.tanh_positions] = torch.tanh(raw[:, self.tanh_positions])
-        return out
+        with torch.autocast(raw.device.type, enabled=False):
+            raw = raw.float()
+            out = torch.where(self.is_tanh, torch.tanh(raw), raw)
+            if self.has_softmax:
+                noisy = raw + gumbel_noise(raw.shape, raw, rng)  # one draw per position
+                soft = noisy if hard else self._segment_softmax(noisy / tau)
+                out = torch.where(self.is_softmax, soft, out)
+            return out
 
-    def condition_logits(self, raw: torch.Tensor) -> torch.Tensor:
-        """Logits of every conditioning span, shape (batch, n_cond, max_width), -inf padded."""
-        return self._padded_logits(raw, self.condition_index, self.condition_mask)
+    def sample(self, raw: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
+        """Encoded rows with exact one-hot samples in the softmax spans (Gumbel-max), like real rows."""
+        out = self(raw, rng, hard=True)
+        if not self.has_softmax:
+            return out
+        span_max = self._span_max(out) @ self.softmax_members.T
+        return torch.where(self.is_softmax, (out == span_max).float(), out)
+
+    def condition_log_normalizer(self, raw: torch.Tensor) -> torch.Tensor:
+        """``logsumexp`` of the raw logits over each conditioning span, shape (B, n_conditions)."""
+        with torch.autocast(raw.device.type, enabled=False):
+            raw = raw.float()
+            span_max = self._span_max(raw)[:, self.condition_softmax]
+            shift = span_max @ self.condition_members.T
+            e = torch.exp(torch.where(self.is_condition, raw - shift, float("-inf")))
+            return torch.log(e @ self.condition_members) + span_max

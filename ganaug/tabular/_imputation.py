@@ -23,10 +23,10 @@ from sklearn.impute import MissingIndicator
 from ganaug.core import GeneratorModel, ImputationConfig, adam, draw_seed, gain_step, run_steps, seeded
 from ganaug.tabular._container import Container, Table
 from ganaug.tabular._encoder import TabularEncoder
+from ganaug.tabular._heads import OutputHeads
 from ganaug.tabular._layout import EncodedLayout
 from ganaug.tabular._losses import reconstruction_loss
 from ganaug.tabular._nets import MLP
-from ganaug.tabular._synthesis import build_heads
 
 _AUTO_STEPS = 3000  # generator updates when epochs="auto"
 
@@ -47,7 +47,7 @@ class ImputationGAN(GeneratorModel):
         self.generator = MLP(self.layout.width + self.n_columns, self.generator_dim, self.layout.width).to(
             device
         )
-        self.heads = build_heads(self.layout).to(device)
+        self.heads = OutputHeads(self.layout).to(device)
         self.position_columns = torch.as_tensor(self.layout.position_columns, device=device)
 
     @classmethod

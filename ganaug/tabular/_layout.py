@@ -40,7 +40,7 @@ class Span:
         return self.start + self.width
 
 
-def _padded_index(spans: list[Span]) -> tuple[np.ndarray, np.ndarray]:
+def padded_index(spans: list[Span]) -> tuple[np.ndarray, np.ndarray]:
     """(n_spans, max_width) positions and validity mask; padding points at 0."""
     width = max((s.width for s in spans), default=0)
     index = np.zeros((len(spans), width), dtype=np.int64)
@@ -107,7 +107,7 @@ class EncodedLayout:
 
     def softmax_index(self) -> tuple[np.ndarray, np.ndarray]:
         """Padded positions of every softmax span, shape (n_softmax, max_width)."""
-        return _padded_index(self.softmax_spans)
+        return padded_index(self.softmax_spans)
 
     @property
     def condition_widths(self) -> list[int]:
@@ -115,7 +115,7 @@ class EncodedLayout:
 
     def condition_index(self) -> tuple[np.ndarray, np.ndarray]:
         """Padded positions of the conditioning spans, shape (n_cond, max_width)."""
-        return _padded_index([self.spans[i] for i in self.condition_spans])
+        return padded_index([self.spans[i] for i in self.condition_spans])
 
     def condition_codes(self, Z: np.ndarray) -> np.ndarray:
         """Category of every row in each conditioning span, shape (n, n_cond)."""

@@ -1,25 +1,35 @@
-"""Losses that read an encoded table's spans: the conditional loss and the reconstruction loss."""
+"""Losses that read an encoded table's spans: the conditional loss and the reconstruction loss.
+
+Both work on the generator's raw logits through the heads' span membership
+(``OutputHeads.condition_log_normalizer``): no padded copy of the logits.
+"""
 
 from __future__ import annotations
 
 import torch
-from torch.nn import functional as F
 
 from ganaug.tabular._heads import OutputHeads
 
 
-def conditional_loss(logits: torch.Tensor, column: torch.Tensor, category: torch.Tensor) -> torch.Tensor:
+def conditional_loss(
+    heads: OutputHeads, raw: torch.Tensor, column: torch.Tensor, category: torch.Tensor
+) -> torch.Tensor:
     """Cross-entropy between the generator's logits for column ``j`` and the asked category.
 
     Parameters
     ----------
-    logits : Tensor of shape (B, n_columns, max_width)
-        Padded logits of every conditioning span (-inf in the padding).
+    heads : OutputHeads
+        Supplies the conditioning spans.
+    raw : Tensor of shape (B, width)
+        Generator output before activation.
     column, category : Tensor of shape (B,)
-        The column and category each row was conditioned on.
+        The column (index among the conditioning spans) and category each row
+        was conditioned on.
     """
-    rows = torch.arange(logits.shape[0], device=logits.device)
-    return F.cross_entropy(logits[rows, column].float(), category)
+    rows = torch.arange(raw.shape[0], device=raw.device)
+    log_normalizer = heads.condition_log_normalizer(raw)[rows, column]
+    logit = raw[rows, heads.condition_start[column] + category].float()
+    return (log_normalizer - logit).mean()
 
 
 def reconstruction_loss(
@@ -41,21 +51,17 @@ def reconstruction_loss(
     known : bool Tensor (B, n_columns)
         Entries whose value is known.
     heads : OutputHeads
-        Supplies ``linear_positions`` and the categorical spans' padded index.
+        Supplies the linear positions and the categorical spans.
     position_columns : long Tensor (width,)
         Source column of each encoded position.
     """
     losses = []
-    lin = heads.linear_positions
-    if lin.numel():
-        mask = known[:, position_columns[lin]].float()
-        err = (raw[:, lin] - target[:, lin]) ** 2
-        losses.append((err * mask).sum() / mask.sum().clamp_min(1))
-    if heads.condition_index.numel():
-        logits = heads.condition_logits(raw)  # (B, S, W) -inf padded
-        codes = target[:, heads.condition_index].masked_fill(~heads.condition_mask, -1).argmax(-1)
-        cols = position_columns[heads.condition_index[:, 0]]
-        mask = known[:, cols].float()
-        ce = F.cross_entropy(logits.transpose(1, 2), codes, reduction="none")  # (B, S)
+    if heads.is_linear.any():
+        mask = (known[:, position_columns] & heads.is_linear).float()
+        losses.append((((raw - target) ** 2) * mask).sum() / mask.sum().clamp_min(1))
+    if heads.n_conditions:
+        target_logit = (target * raw) @ heads.condition_members  # (B, S): the one-hot picks it
+        ce = heads.condition_log_normalizer(raw) - target_logit
+        mask = known[:, position_columns[heads.condition_start]].float()
         losses.append((ce * mask).sum() / mask.sum().clamp_min(1))
     return torch.stack(losses).sum() if losses else raw.sum() * 0

@@ -1,6 +1,8 @@
 """Conditional vectors and training-by-sampling, drawn on the device.
 
-A conditional vector is ``[one-hot class | one-hot (column j, category v)]``.
+A conditional vector is ``[one-hot class | one-hot (column j, category v)]``,
+held as the indices of its ones, shape (B, k) with k = 0, 1 or 2 (the
+networks look them up, see ``CondLinear``).
 The class part is the label of a supervised fit (empty when unsupervised); it
 is *given* to the generator and the critic, so a row generated for class k is
 class k by construction. The second part is CTGAN's training-by-sampling over
@@ -26,7 +28,7 @@ class ConditionBatch:
     """One batch of training conditions."""
 
     rows: torch.Tensor  # (B,) row indices into the training tensor
-    cond: torch.Tensor  # (B, cond_width) float
+    cond: torch.Tensor  # (B, k) long: positions of the ones of the conditional vector
     column: torch.Tensor  # (B,) categorical column j the condition names
     category: torch.Tensor  # (B,) category v of that column
 
@@ -111,19 +113,23 @@ class ConditionSampler:
         self.to("cpu")
 
     # ----------------------------------------------------------------- draws
-    def _cond_vector(
+    @property
+    def n_cond(self) -> int:
+        """Ones per conditional vector: the class (when supervised) and a category (when any)."""
+        return int(self.supervised) + int(self.n_columns > 0)
+
+    def _cond_index(
         self, classes: torch.Tensor, column: torch.Tensor, category: torch.Tensor
     ) -> torch.Tensor:
-        B = classes.shape[0]
-        cond = torch.zeros(B, self.cond_width, device=self.device)
-        rows = torch.arange(B, device=self.device)
-        shift = 0
+        parts = []
         if self.supervised:
-            cond[rows, classes] = 1.0
-            shift = self.n_classes
+            parts.append(classes)
         if self.n_columns:
-            cond[rows, shift + self.column_offset[column] + category] = 1.0
-        return cond
+            shift = self.n_classes if self.supervised else 0
+            parts.append(shift + self.column_offset[column] + category)
+        if not parts:
+            return torch.zeros(classes.shape[0], 0, dtype=torch.long, device=self.device)
+        return torch.stack(parts, dim=1)
 
     def _column_and_category(
         self, classes: torch.Tensor, probs: torch.Tensor, rng: torch.Generator
@@ -150,10 +156,10 @@ class ConditionSampler:
             column = category = torch.zeros(batch_size, dtype=torch.long, device=self.device)
             count = self.class_count[classes]
             rows = self.class_order[self.class_start[classes] + (u * count).long().clamp_max(count - 1)]
-        return ConditionBatch(rows, self._cond_vector(classes, column, category), column, category)
+        return ConditionBatch(rows, self._cond_index(classes, column, category), column, category)
 
     def sample_condition(self, classes: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
-        """Conditions for generating rows of the given classes.
+        """Conditions (indices, shape (B, k)) for generating rows of the given classes.
 
         The categorical part follows the empirical frequencies inside each
         class, so generated rows follow the class's own distribution.
@@ -161,4 +167,4 @@ class ConditionSampler:
         column, category = (
             self._column_and_category(classes, self.sample_probs, rng) if self.n_columns else (None, None)
         )
-        return self._cond_vector(classes, column, category)
+        return self._cond_index(classes, column, category)

@@ -5,12 +5,14 @@
   optimisers and the WGAN-GP step of ``ganaug.core``.
 - :class:`TabularSynthesizer`: fits a ``TabularEncoder`` and a ``TabularGAN``
   on a checked ``Table`` and generates rows back in the table's container.
+- :func:`adapt_batch` / :func:`auto_steps`: batch, PacGAN group and training
+  length that follow the table's size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,11 +21,14 @@ import torch
 from ganaug.core import (
     GeneratorModel,
     SynthesisConfig,
+    Validation,
     adam,
     autocast,
     draw_seed,
+    log_interval,
     run_steps,
     seeded,
+    step_budget,
     wgan_gp_step,
 )
 from ganaug.tabular._container import Table
@@ -34,15 +39,49 @@ from ganaug.tabular._losses import conditional_loss
 from ganaug.tabular._nets import Discriminator, Generator
 from ganaug.tabular._sampler import ConditionSampler
 
+#: Bounds of the automatic training length, in generator steps.
+AUTO_MIN_STEPS, AUTO_MAX_STEPS = 2000, 20000
+#: Rows of the critic's groups per batch below which ``pac="auto"`` shrinks the group.
+_MIN_GROUPS = 50
 
-def build_heads(layout: EncodedLayout) -> OutputHeads:
-    """Output heads (activations, categorical spans) of an encoded layout."""
-    return OutputHeads(
-        layout.tanh_positions,
-        *layout.softmax_index(),
-        *layout.condition_index(),
-        layout.linear_positions,
-    )
+
+def adapt_batch(batch_size: int, pac: int | str, n_rows: int) -> tuple[int, int]:
+    """Batch size and PacGAN group for a table of ``n_rows``.
+
+    An int ``pac`` must divide ``batch_size``. A table smaller than the batch
+    trains on batches of all its rows (rounded down to a multiple of
+    ``pac``); a table smaller than ``pac`` uses groups of all its rows.
+    ``pac="auto"`` is 10 (PacGAN's and CTGAN's value) when the batch holds at
+    least 50 groups of 10, and smaller otherwise, so that the critic always
+    compares about 50 groups: on a 242-row table a group of 10 leaves it 24
+    groups per batch and the class conditioning barely trains.
+    """
+    if pac == "auto":
+        pac = int(np.clip(min(batch_size, n_rows) // _MIN_GROUPS, 1, 10))
+        batch_size -= batch_size % pac
+    elif batch_size % pac:
+        raise ValueError(f"batch_size={batch_size} must be a multiple of pac={pac}.")
+    pac = min(pac, n_rows)
+    return min(batch_size, n_rows // pac * pac), pac
+
+
+def auto_steps(steps_per_epoch: int) -> int:
+    """Training length of ``epochs="auto"``: 300 epochs, kept within [2,000, 20,000] steps.
+
+    300 epochs is CTGAN's default and what large tables get (Adult: 19,500
+    steps). Small tables get at least 2,000 steps: counted in epochs, a
+    242-row table would get 300, and its minority rows would look like the
+    majority. The cap keeps a million-row table at about 10 epochs.
+    """
+    return int(np.clip(300 * steps_per_epoch, AUTO_MIN_STEPS, AUTO_MAX_STEPS))
+
+
+@dataclass
+class _Held:
+    """Held-out rows for validation: encoded rows and their class codes."""
+
+    encoded: np.ndarray
+    codes: np.ndarray
 
 
 class TabularGAN(GeneratorModel):
@@ -70,9 +109,10 @@ class TabularGAN(GeneratorModel):
     def _build(self, device: torch.device) -> None:
         self.device = device
         self.sampler = self.sampler.to(device)
-        width = self.embedding_dim + self.sampler.cond_width
-        self.generator = Generator(width, self.generator_dim, self.layout.width).to(device)
-        self.heads = build_heads(self.layout).to(device)
+        self.generator = Generator(
+            self.embedding_dim, self.sampler.cond_width, self.generator_dim, self.layout.width
+        ).to(device)
+        self.heads = OutputHeads(self.layout).to(device)
 
     @classmethod
     def train(
@@ -85,11 +125,13 @@ class TabularGAN(GeneratorModel):
         config: SynthesisConfig,
         device: torch.device,
         seed: int,
+        held: _Held | None = None,
     ) -> tuple[TabularGAN, list[dict]]:
         """Build and train a model on an encoded table; returns ``(model, history)``.
 
         ``config.batch_size`` and ``config.pac`` are used as given (already
-        adapted to the table).
+        adapted to the table). With ``held`` rows, the model is scored on them
+        at each logging interval (:meth:`validation_score`) for early stopping.
         """
         sampler = ConditionSampler(
             class_codes,
@@ -102,9 +144,7 @@ class TabularGAN(GeneratorModel):
         B, pac = config.batch_size, config.pac
         with seeded(device, seed) as rng:
             model = cls(layout, sampler, config.embedding_dim, config.generator_dim, device)
-            critic = Discriminator(layout.width + sampler.cond_width, config.discriminator_dim, pac).to(
-                device
-            )
+            critic = Discriminator(layout.width, sampler.cond_width, config.discriminator_dim, pac).to(device)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
             generator, heads = model.generator, model.heads
             opt_g = adam(
@@ -116,19 +156,17 @@ class TabularGAN(GeneratorModel):
             generator.train()
             critic.train()
 
-            def draw() -> tuple[torch.Tensor, Any]:
+            def draw() -> tuple[torch.Tensor, torch.Tensor, Any]:
                 batch = sampler.sample_train(B, rng)
-                return torch.cat([data[batch.rows], batch.cond], dim=1), batch
+                return data[batch.rows], batch.cond, batch
 
             def generate(batch: Any) -> tuple[torch.Tensor, Any]:
                 noise = torch.randn(B, config.embedding_dim, generator=rng, device=device)
-                raw = generator(torch.cat([noise, batch.cond], dim=1))
-                fake_in = torch.cat([heads(raw, rng), batch.cond], dim=1)
+                raw = generator(noise, batch.cond)
+                fake = heads(raw, rng)
                 if not sampler.n_columns:
-                    return fake_in, lambda: torch.zeros((), device=device)
-                return fake_in, lambda: conditional_loss(
-                    heads.condition_logits(raw), batch.column, batch.category
-                )
+                    return fake, lambda: torch.zeros((), device=device)
+                return fake, lambda: conditional_loss(heads, raw, batch.column, batch.category)
 
             step = wgan_gp_step(
                 draw=draw,
@@ -142,17 +180,54 @@ class TabularGAN(GeneratorModel):
                 amp=lambda: autocast(device, config.precision),
             )
             steps_per_epoch = max(data.shape[0] // B, 1)
+            n_steps = step_budget(
+                config.epochs, config.max_steps, steps_per_epoch, lambda: auto_steps(steps_per_epoch)
+            )
+            validation = None
+            if held is not None:
+                score = model.validation_score(held, draw_seed(np.random.RandomState(seed)))
+                validation = Validation(score, generator, config.n_iter_no_change, config.tol)
             history = run_steps(
                 step,
                 ("loss_d", "loss_g", "loss_cond"),
-                n_steps=config.epochs * steps_per_epoch,
-                log_every=steps_per_epoch,
+                n_steps=n_steps,
+                log_every=log_interval(n_steps, steps_per_epoch),
                 steps_per_epoch=steps_per_epoch,
                 device=device,
                 verbose=config.verbose,
+                keep=generator,
+                validation=validation,
             )
         model.generator.eval()
         return model, history
+
+    def validation_score(self, held: _Held, seed: int, n_projections: int = 128) -> Any:
+        """A cheap on-device fidelity score on held-out rows (lower is better).
+
+        The sliced Wasserstein distance between the held-out rows and as many
+        generated rows of the same classes, both as ``[encoded row, class
+        one-hot]``, over ``n_projections`` fixed random directions. The noise
+        is fixed too, so successive scores follow the generator, not the draw.
+        """
+        device = self.device
+        real = torch.as_tensor(held.encoded, dtype=torch.float32, device=device)
+        classes = torch.as_tensor(held.codes, dtype=torch.long, device=device)
+        label = torch.nn.functional.one_hot(classes, self.sampler.n_classes).float()
+        g = torch.Generator(device=device).manual_seed(seed)
+        directions = torch.randn(real.shape[1] + label.shape[1], n_projections, generator=g, device=device)
+        directions /= directions.norm(dim=0, keepdim=True)
+        real_proj = torch.cat([real, label], dim=1) @ directions
+        real_sorted = real_proj.sort(dim=0).values
+
+        def score() -> torch.Tensor:
+            rng = torch.Generator(device=device).manual_seed(seed)
+            cond = self.sampler.sample_condition(classes, rng)
+            noise = torch.randn(len(classes), self.embedding_dim, generator=rng, device=device)
+            fake = self.heads.sample(self.generator(noise, cond), rng)
+            fake_sorted = (torch.cat([fake, label], dim=1) @ directions).sort(dim=0).values
+            return (fake_sorted - real_sorted).abs().mean()
+
+        return score
 
     def generate(self, classes: np.ndarray, seed: int) -> np.ndarray:
         """Encoded rows, one per entry of ``classes`` (class codes), as float32 numpy.
@@ -168,22 +243,19 @@ class TabularGAN(GeneratorModel):
             part = classes_t[rows]
             cond = self.sampler.sample_condition(part, rng)
             noise = torch.randn(len(part), self.embedding_dim, generator=rng, device=self.device)
-            return self.heads(self.generator(torch.cat([noise, cond], dim=1)), rng, hard=True)
+            return self.heads(self.generator(noise, cond), rng, hard=True)
 
         return self._infer(len(classes_t), seed, step, (self.layout.width,))
 
 
-def adapt_batch(batch_size: int, pac: int, n_rows: int) -> tuple[int, int]:
-    """Batch size and PacGAN group for a table of ``n_rows``.
-
-    ``batch_size`` must be a multiple of ``pac``. A table smaller than the
-    batch trains on batches of all its rows (rounded down to a multiple of
-    ``pac``); a table smaller than ``pac`` uses groups of all its rows.
-    """
-    if batch_size % pac:
-        raise ValueError(f"batch_size={batch_size} must be a multiple of pac={pac}.")
-    pac = min(pac, n_rows)
-    return min(batch_size, n_rows // pac * pac), pac
+def _stratified_holdout(codes: np.ndarray, fraction: float, rng: np.random.RandomState) -> np.ndarray:
+    """Boolean mask of held-out rows: ``fraction`` of each class, at least one, never a whole class."""
+    held = np.zeros(len(codes), dtype=bool)
+    for c in np.unique(codes):
+        rows = np.flatnonzero(codes == c)
+        k = min(max(1, round(fraction * len(rows))), len(rows) - 1)
+        held[rng.choice(rows, size=k, replace=False)] = True
+    return held
 
 
 class TabularSynthesizer:
@@ -220,25 +292,36 @@ class TabularSynthesizer:
         """Encode ``table`` and train the GAN, conditioned on class ``codes`` when given."""
         self.encoder = TabularEncoder(self.categorical_features, random_state=draw_seed(rng))
         self.encoder.fit(table)
-        self.batch_size, self.pac = adapt_batch(self.config.batch_size, self.config.pac, len(table))
-        seed = draw_seed(rng)
-        encoded = self.encoder.transform(table.frame)
         supervised = codes is not None
+        codes = codes if supervised else np.zeros(len(table), dtype=np.int64)
+        encoded = self.encoder.transform(table.frame)
+        held = None
+        if self.config.early_stopping:
+            mask = _stratified_holdout(codes, self.config.validation_fraction, rng)
+            held = _Held(encoded[mask], codes[mask])
+            encoded, codes = encoded[~mask], codes[~mask]
+        self.batch_size, self.pac = adapt_batch(self.config.batch_size, self.config.pac, len(encoded))
         self.model, self.history = TabularGAN.train(
             encoded,
             self.encoder.layout_,
-            codes if supervised else np.zeros(len(table), dtype=np.int64),
+            codes,
             n_classes if supervised else 1,
             supervised,
             replace(self.config, batch_size=self.batch_size, pac=self.pac),
             device,
-            seed,
+            draw_seed(rng),
+            held,
         )
         return self
 
     @property
     def device(self) -> torch.device:
         return self.model.device
+
+    @property
+    def n_steps(self) -> int:
+        """Generator steps actually trained."""
+        return self.history[-1]["step"] if self.history else 0
 
     def generate(self, codes: np.ndarray, seed: int) -> Any:
         """Rows for the given class codes, in the fitted table's container."""
