@@ -1,5 +1,11 @@
 """Speed on UCI Adult: ganaug vs ctgan in the same run, same epochs, batch 500, pac 10.
 
+``--small`` instead times the *default* fit on small tables (the 242-row
+breast-cancer task, 1,000-row subsets of Adult) and checks its conditioning:
+the share of generated minority rows that a classifier trained on real rows
+calls minority, beside that classifier's recall on real minority rows it never
+saw (the ceiling). The pre-budget defaults (300 epochs, pac 10) run beside.
+
 Each method runs in its own Python process (a plain subprocess: ctgan's
 joblib workers deadlock under multiprocessing's spawn) so its peak memory is
 its own. Measured:
@@ -7,7 +13,8 @@ encoder fit time, seconds per epoch, end-to-end fit time, rows sampled per
 second, peak resident memory (and peak CUDA memory on a GPU).
 
     python benchmarks/bench_speed.py --epochs 5            # CPU
-    python benchmarks/bench_speed.py --epochs 300 --device cuda
+    python benchmarks/bench_speed.py --epochs 300 --device cuda --ctgan-epochs 10
+    python benchmarks/bench_speed.py --small --seeds 3
 """
 
 from __future__ import annotations
@@ -76,7 +83,11 @@ def run_ganaug(df: pd.DataFrame, epochs: int, device: str, precision: str = "flo
     start = time.perf_counter()
     model.sample(N_SAMPLE)
     sample_s = time.perf_counter() - start
-    per_epoch = [h["seconds"] for h in model.history_]
+    # history holds one record per logging interval: seconds per step, times steps per epoch
+    steps = [h["step"] for h in model.history_]
+    per_step = [h["seconds"] / (b - a) for h, a, b in zip(model.history_, [0, *steps], steps, strict=True)]
+    steps_per_epoch = steps[-1] / model.history_[-1]["epoch"]
+    per_epoch = [t * steps_per_epoch for t in per_step]
     return {
         "method": "ganaug" if precision == "float32" else f"ganaug ({precision})",
         "encoder fit (s)": encoder_s,
@@ -88,6 +99,70 @@ def run_ganaug(df: pd.DataFrame, epochs: int, device: str, precision: str = "flo
     }
 
 
+def _breast_cancer_task(seed: int):
+    """212 rows of one class and 30 of the other (the 242-row task); the judge sees all 569."""
+    import numpy as np
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    rng = np.random.default_rng(seed)
+    major = np.flatnonzero(y == 0)
+    minor = rng.choice(np.flatnonzero(y == 1), 30, replace=False)
+    train = np.concatenate([major, minor])
+    return X.iloc[train], y.iloc[train], X, y, 1
+
+
+def _adult_task(df: pd.DataFrame, seed: int):
+    """1,000 rows of Adult (label: income), the judge trained on every other row."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(df), 1000, replace=False)
+    X, y = df.drop(columns="income"), df["income"]
+    rest = np.setdiff1d(np.arange(len(df)), rows)
+    return X.iloc[rows], y.iloc[rows], X.iloc[rest], y.iloc[rest], " >50K"
+
+
+def run_small(df: pd.DataFrame, seeds: int) -> pd.DataFrame:
+    import numpy as np
+    from sklearn.model_selection import cross_val_predict
+
+    from ganaug import GANAugmenter
+    from ganaug.metrics import make_classifier
+
+    settings = {"default": {}, "before (epochs=300, pac=10)": {"epochs": 300, "pac": 10}}
+    rows = []
+    for task, make in {"breast_cancer 212+30": _breast_cancer_task, "adult 1,000 rows": None}.items():
+        for seed in range(seeds):
+            X, y, X_judge, y_judge, minority = make(seed) if make else _adult_task(df, seed)
+            judge = make_classifier(X_judge, "gbm", seed).fit(X_judge, y_judge)
+            # the ceiling: how often such a judge, cross-validated, calls real minority rows minority
+            cv = cross_val_predict(make_classifier(X_judge, "gbm", seed), X_judge, y_judge, cv=5)
+            ceiling = float(np.mean(cv[(y_judge == minority).to_numpy()] == minority))
+            for name, params in settings.items():
+                aug = GANAugmenter(random_state=seed, **params)
+                start = time.perf_counter()
+                aug.fit_resample(X, y)
+                seconds = time.perf_counter() - start
+                X_new, _ = aug.sample(2000, y=minority)
+                rows.append(
+                    {
+                        "task": task,
+                        "settings": name,
+                        "seed": seed,
+                        "steps": aug.n_iter_,
+                        "pac": aug.pac_,
+                        "fit_resample (s)": seconds,
+                        "generated minority read as minority": float(
+                            np.mean(judge.predict(X_new) == minority)
+                        ),
+                        "judge recall on real minority (5-fold)": ceiling,
+                    }
+                )
+                print(rows[-1], flush=True)
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
@@ -95,14 +170,34 @@ def main() -> None:
     parser.add_argument("--data", default=None)
     parser.add_argument("--skip-ctgan", action="store_true")
     parser.add_argument("--bf16", action="store_true", help="also time ganaug under bf16 autocast")
+    parser.add_argument("--ctgan-epochs", type=int, default=None, help="ctgan's epochs (default: --epochs)")
+    parser.add_argument("--small", action="store_true", help="default fits on small tables (see above)")
+    parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--worker", choices=["ganaug", "ganaug-bf16", "ctgan"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     df = load_adult(args.data)
+    if args.small:
+        from _common import mean_std
+
+        frame = run_small(df, args.seeds)
+        write_markdown(
+            f"speed_small_tables_{args.device}",
+            "Default fits on small tables: wall time and conditioning",
+            "Default `GANAugmenter(random_state=seed).fit_resample(X, y)` (epochs='auto', pac='auto') "
+            f"beside the pre-budget defaults (epochs=300, pac=10), {args.seeds} seeds, device cpu. "
+            "The judge is a "
+            "HistGradientBoosting trained on real rows the GAN never saw (breast cancer: all 569 rows; "
+            "Adult: the other 31,561 rows); 'generated minority read as minority' is the share of 2,000 "
+            "rows generated with `sample(2000, y=minority)` it calls minority; the ceiling is the same "
+            "judge's 5-fold cross-validated recall on real minority rows.",
+            {"Mean ± std over seeds": mean_std(frame, ["task", "settings"])},
+        )
+        return
     if args.worker:
         run = {
             "ganaug": lambda: run_ganaug(df, args.epochs, args.device),
             "ganaug-bf16": lambda: run_ganaug(df, args.epochs, args.device, "bfloat16"),
-            "ctgan": lambda: run_ctgan(df, args.epochs, args.device),
+            "ctgan": lambda: run_ctgan(df, args.ctgan_epochs or args.epochs, args.device),
         }[args.worker]
         print(json.dumps(run()))
         return
@@ -119,6 +214,8 @@ def main() -> None:
             "--device",
             args.device,
         ]
+        if args.ctgan_epochs:
+            cmd += ["--ctgan-epochs", str(args.ctgan_epochs)]
         if args.data:
             cmd += ["--data", args.data]
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
@@ -139,7 +236,8 @@ def main() -> None:
         speedup = pd.DataFrame()
     intro = (
         f"UCI Adult, all {len(df):,} rows and 15 columns (9 discrete), unconditional fit, "
-        f"{args.epochs} epochs, batch 500, pac 10, generator and discriminator (256, 256), "
+        f"{args.epochs} epochs (ctgan: {args.ctgan_epochs or args.epochs}), batch 500, pac 10, generator and "
+        "discriminator (256, 256), "
         f"device {args.device}. Each method runs in its own process; both in this same run."
     )
     write_markdown(
