@@ -77,6 +77,10 @@ def imputation_config(estimator: Any) -> ImputationConfig:
         drop_rate=estimator.drop_rate,
         lr=estimator.learning_rate,
         verbose=bool(estimator.verbose),
+        early_stopping=estimator.early_stopping,
+        validation_fraction=estimator.validation_fraction,
+        n_iter_no_change=estimator.n_iter_no_change,
+        tol=estimator.tol,
     )
 
 

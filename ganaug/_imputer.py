@@ -63,7 +63,8 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         conditional distribution; different ``random_state`` values give
         different plausible completions (multiple imputation).
     epochs : int or "auto", default="auto"
-        Passes over the rows; ``"auto"`` makes about 3,000 training steps.
+        Passes over the rows; ``"auto"`` makes 3,000 training steps (at least
+        10 and at most 2,000 epochs), fewer when early stopping ends sooner.
     batch_size : int, default=128
         Rows per step (GAIN's default); smaller tables use all their rows.
     hint_rate : float, default=0.9
@@ -83,6 +84,20 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         Seeds training and, with ``sample_posterior=True``, the draws.
     verbose : bool or int, default=False
         Show a progress bar with the losses during training.
+    early_stopping : "auto" or bool, default=False
+        Hold out ``validation_fraction`` of the rows, hide a fixed fifth of
+        their observed entries, and stop training when the generator's error
+        on those entries has not improved by ``tol`` in ``n_iter_no_change``
+        logging intervals; the best generator is kept. ``"auto"``: on for
+        tables of at least 1,000 rows. Off by default: on Adult (5,000 rows)
+        it never stopped before 3,000 steps, and on digits it stopped at
+        800-1,600 steps with a worse RMSE (0.18 vs 0.16) than the full run.
+    validation_fraction : float, default=0.1
+        Share of rows held out when early stopping.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in logging intervals (at most 100 per fit).
+    tol : float, default=1e-4
+        Minimum improvement of the validation error.
 
     Attributes
     ----------
@@ -104,6 +119,8 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
     seed_ : int
         Seed drawn from ``random_state`` at fit; the deterministic
         ``transform`` (``sample_posterior=False``) uses it.
+    n_iter_ : int
+        Generator steps trained.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -161,6 +178,10 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "drop_rate": [Interval(Real, 0, 1, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "early_stopping": [StrOptions({"auto"}), "boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -183,6 +204,10 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         device: Any = "auto",
         random_state: Any = None,
         verbose: Any = False,
+        early_stopping: Any = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
     ) -> None:
         self.missing_values = missing_values
         self.categorical_features = categorical_features
@@ -201,6 +226,10 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
 
     # ------------------------------------------------------------- helpers
     def _check(self, X: Any, reset: bool) -> Any:
@@ -239,6 +268,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         self.history_ = self.model_.history
         self.indicator_ = self.model_.indicator
         self.empty_features_ = self.model_.empty_features
+        self.n_iter_ = self.history_[-1]["step"] if self.history_ else 0
         self.seed_ = draw_seed(rng)
         return self
 

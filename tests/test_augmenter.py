@@ -267,13 +267,26 @@ def _rebuild(cls, state):
     return obj
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA only")
-def test_cuda_fit_and_cpu_unpickle(imbalanced):  # pragma: no cover - needs a GPU
+@pytest.mark.cuda
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_cuda_fit_and_cpu_unpickle(imbalanced, precision):  # pragma: no cover - needs a GPU
     X, y = imbalanced
-    aug = GANAugmenter(**FAST, device="cuda", precision="bfloat16").fit(X, y)
+    aug = GANAugmenter(**FAST, device="cuda", precision=precision).fit(X, y)
     assert aug.device_.type == "cuda"
-    X_new, _ = pickle.loads(pickle.dumps(aug)).sample(10, y=2)
-    assert X_new.shape == (10, X.shape[1])
+    X_new, y_new = pickle.loads(pickle.dumps(aug)).sample(10, y=2)
+    assert X_new.shape == (10, X.shape[1]) and np.isfinite(X_new).all() and (y_new == 2).all()
+
+
+def test_early_stopping_scores_held_out_rows(imbalanced):
+    X, y = imbalanced
+    aug = GANAugmenter(
+        max_steps=400, batch_size=100, early_stopping=True, n_iter_no_change=1, tol=1e6, random_state=0
+    ).fit(X, y)
+    # 360 training rows after the hold-out: 3 steps per epoch, one record per epoch;
+    # no interval can improve by 1e6, so training stops after the second record
+    assert [h["step"] for h in aug.history_] == [3, 6]
+    assert all(np.isfinite(h["val_score"]) for h in aug.history_)
+    assert aug.n_iter_ == 6
 
 
 def test_in_imblearn_pipeline_with_cross_validation(imbalanced):

@@ -171,3 +171,12 @@ def test_in_pipeline_and_grid_search(correlated):
     grid = GridSearchCV(pipe, {"ganimputer__alpha": [1.0, 10.0]}, cv=2).fit(X, y)
     # GridSearchCV turns failing fits into NaN scores: require every candidate to have scored
     assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+
+
+def test_early_stopping_holds_out_rows_and_keeps_the_best(correlated):
+    _, X, _ = correlated
+    imputer = GANImputer(epochs=40, early_stopping=True, n_iter_no_change=2, tol=10.0, random_state=0).fit(X)
+    scores = [h["val_score"] for h in imputer.history_]
+    assert all(np.isfinite(scores))
+    assert imputer.n_iter_ < 40 * (540 // 128)  # a tolerance of 10 stops it after 3 intervals
+    assert len(scores) == 3

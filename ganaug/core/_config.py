@@ -46,3 +46,7 @@ class ImputationConfig:
     drop_rate: float = 0.2
     lr: float = 1e-3
     verbose: bool = False
+    early_stopping: bool | str = False
+    validation_fraction: float = 0.1
+    n_iter_no_change: int = 10
+    tol: float = 1e-4

@@ -20,7 +20,18 @@ import pandas as pd
 import torch
 from sklearn.impute import MissingIndicator
 
-from ganaug.core import GeneratorModel, ImputationConfig, adam, draw_seed, gain_step, run_steps, seeded
+from ganaug.core import (
+    GeneratorModel,
+    ImputationConfig,
+    Validation,
+    adam,
+    draw_seed,
+    gain_step,
+    log_interval,
+    run_steps,
+    seeded,
+    step_budget,
+)
 from ganaug.tabular._container import Container, Table
 from ganaug.tabular._encoder import TabularEncoder
 from ganaug.tabular._heads import OutputHeads
@@ -57,11 +68,16 @@ class ImputationGAN(GeneratorModel):
         observed: np.ndarray,
         layout: EncodedLayout,
         config: ImputationConfig,
-        epochs: int,
         device: torch.device,
         seed: int,
+        held: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[ImputationGAN, list[dict]]:
-        """Build and train on encoded rows and their (n, n_columns) observed mask."""
+        """Build and train on encoded rows and their (n, n_columns) observed mask.
+
+        With ``held`` (encoded rows, observed mask) rows, the reconstruction
+        error on a fixed fifth of their observed entries, hidden from the
+        generator, is the validation score of early stopping.
+        """
         n, n_columns = observed.shape
         B = min(config.batch_size, n)
         with seeded(device, seed) as rng:
@@ -91,17 +107,49 @@ class ImputationGAN(GeneratorModel):
                 ),
             )
             steps_per_epoch = max(n // B, 1)
+            n_steps = step_budget(
+                config.epochs,
+                None,
+                steps_per_epoch,
+                lambda: int(np.clip(_AUTO_STEPS, 10 * steps_per_epoch, 2000 * steps_per_epoch)),
+            )
+            validation = None
+            if held is not None:
+                validation = Validation(
+                    model.validation_score(*held, seed), model.generator, config.n_iter_no_change, config.tol
+                )
             history = run_steps(
                 step,
                 ("loss_d", "loss_g", "loss_rec"),
-                n_steps=epochs * steps_per_epoch,
-                log_every=steps_per_epoch,
+                n_steps=n_steps,
+                log_every=log_interval(n_steps, steps_per_epoch, max_records=100),
                 steps_per_epoch=steps_per_epoch,
                 device=device,
                 verbose=config.verbose,
+                keep=model.generator,
+                validation=validation,
             )
         model.generator.eval()
         return model, history
+
+    def _complete(self, x: torch.Tensor, seen: torch.Tensor, noise: Any) -> torch.Tensor:
+        """Raw generator outputs for rows ``x`` whose entries ``seen`` (float, per column) are known."""
+        seen_pos = seen[:, self.position_columns]
+        return self.generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen], dim=1))
+
+    def validation_score(self, encoded: np.ndarray, observed: np.ndarray, seed: int) -> Any:
+        """Reconstruction error on a fixed fifth of the held-out rows' known entries (lower is better)."""
+        x = torch.as_tensor(encoded, dtype=torch.float32, device=self.device)
+        known = torch.as_tensor(observed, dtype=torch.bool, device=self.device)
+        g = torch.Generator(device=self.device).manual_seed(seed)
+        hidden = known & (torch.rand(known.shape, generator=g, device=self.device) < 0.2)
+        seen = (known & ~hidden).float()
+
+        def score() -> torch.Tensor:
+            raw = self._complete(x, seen, 0.0)
+            return reconstruction_loss(raw, x, hidden, self.heads, self.position_columns)
+
+        return score
 
     def impute(self, encoded: np.ndarray, observed: np.ndarray, seed: int, sample: bool) -> np.ndarray:
         """Generator outputs for every entry, ready for ``inverse_transform``.
@@ -115,9 +163,8 @@ class ImputationGAN(GeneratorModel):
         def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
             x = torch.as_tensor(encoded[rows], device=self.device)
             seen = torch.as_tensor(observed[rows], device=self.device).float()
-            seen_pos = seen[:, self.position_columns]
             noise = torch.randn(x.shape, generator=rng, device=self.device) if sample else 0.0
-            raw = self.generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen], dim=1))
+            raw = self._complete(x, seen, noise)
             return self.heads(raw, rng, hard=True) if sample else raw
 
         return self._infer(len(encoded), seed, step, (self.layout.width,))
@@ -185,15 +232,20 @@ class TabularImputation:
         self.encoder.fit(frame)
         encoded = self.encoder.transform(frame)
         observed = self.encoder.observed(frame)
-        n = len(frame)
-        batch = min(self.config.batch_size, n)
-        epochs = (
-            self.config.epochs
-            if self.config.epochs != "auto"
-            else int(np.clip(_AUTO_STEPS // max(n // batch, 1), 10, 2000))
-        )
+        held = None
+        if _early_stopping(self.config, len(frame)):
+            mask = np.zeros(len(frame), dtype=bool)
+            mask[
+                rng.choice(
+                    len(frame),
+                    size=max(1, round(self.config.validation_fraction * len(frame))),
+                    replace=False,
+                )
+            ] = True
+            held = (encoded[mask], observed[mask])
+            encoded, observed = encoded[~mask], observed[~mask]
         self.model, self.history = ImputationGAN.train(
-            encoded, observed, self.encoder.layout_, self.config, epochs, device, draw_seed(rng)
+            encoded, observed, self.encoder.layout_, self.config, device, draw_seed(rng), held
         )
         return self
 
@@ -232,6 +284,16 @@ class TabularImputation:
         if self.indicator is not None:
             out = np.concatenate([out, self.indicator.get_feature_names_out(names)])
         return np.asarray(out, dtype=object)
+
+
+#: Rows from which ``early_stopping="auto"`` holds out a validation set.
+AUTO_EARLY_STOPPING_ROWS = 1000
+
+
+def _early_stopping(config: ImputationConfig, n_rows: int) -> bool:
+    if config.early_stopping == "auto":
+        return n_rows >= AUTO_EARLY_STOPPING_ROWS
+    return bool(config.early_stopping)
 
 
 def _restore(out: pd.DataFrame, container: Container) -> Any:
