@@ -57,23 +57,26 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         nor more than 20,000 (a million rows: about 10 epochs).
     max_steps : int or None, default=None
         Training length in generator steps; overrides ``epochs`` when given.
-    batch_size : int, default=500
-        Rows per step. Tables smaller than one batch train on all their rows
-        at each step.
+    batch_size : int or "auto", default="auto"
+        Samples per step: ``"auto"`` is 500 rows for tables, 64 images for
+        images. Smaller data sets train on all their samples at each step.
     pac : int or "auto", default="auto"
         Rows the critic sees together (PacGAN). An int must divide
         ``batch_size``. ``"auto"``: 10 when a batch holds at least 50 groups
         of 10 rows, smaller otherwise (so the critic always compares about 50
         groups; with 24 groups of 10 the class conditioning of a 242-row table
         barely trains).
-    embedding_dim : int, default=128
-        Size of the generator's noise input.
+    embedding_dim : int or "auto", default="auto"
+        Size of the generator's noise input: 128 for tables, 32 for images.
     generator_dim : tuple of int, default=(256, 256)
-        Widths of the generator's residual blocks.
+        Widths of the generator's residual blocks (tables; image networks
+        take their widths from the image size).
     discriminator_dim : tuple of int, default=(256, 256)
-        Widths of the critic's hidden layers.
-    generator_lr, discriminator_lr : float, default=2e-4
-        Adam learning rates.
+        Widths of the critic's hidden layers (tables).
+    generator_lr, discriminator_lr : float or "auto", default="auto"
+        Adam learning rates: 2e-4 and 2e-4 for tables (CTGAN's), 1e-4 and
+        4e-4 for images (a two time-scale update rule: with equal rates the
+        conditional digits generator collapsed to one image per class).
     discriminator_steps : int, default=1
         Critic updates per generator update.
     device : str or torch.device, default="auto"
@@ -96,6 +99,15 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Patience of early stopping, in logging intervals.
     tol : float, default=1e-4
         Minimum improvement of the validation score.
+    image_shape : tuple of int or None, default=None
+        ``(H, W)`` or ``(C, H, W)`` (``(H, W, C)`` with ``channels="last"``):
+        ``X`` holds flattened images, one per row (``load_digits().data``),
+        and the output is flattened back. Arrays of shape ``(n, H, W)``,
+        ``(n, C, H, W)`` and ``(n, H, W, C)`` are taken as images without it.
+    channels : {"auto", "first", "last"}, default="auto"
+        Where a 4-D array (or ``image_shape``) keeps its channels. ``"auto"``:
+        ``(n, C, H, W)`` when axis 1 is 1, 3 or 4, else ``(n, H, W, C)`` when
+        the last axis is; channels first when both are.
     engine : {"ganaug", "ctgan"}, default="ganaug"
         ``"ctgan"`` trains ``ctgan.CTGAN`` (optional dependency) with the same
         parameters, for comparison; its rows of a class are obtained by
@@ -180,13 +192,13 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         categorical_features: Any = "auto",
         epochs: Any = "auto",
         max_steps: int | None = None,
-        batch_size: int = 500,
+        batch_size: Any = "auto",
         pac: Any = "auto",
-        embedding_dim: int = 128,
+        embedding_dim: Any = "auto",
         generator_dim: Any = (256, 256),
         discriminator_dim: Any = (256, 256),
-        generator_lr: float = 2e-4,
-        discriminator_lr: float = 2e-4,
+        generator_lr: Any = "auto",
+        discriminator_lr: Any = "auto",
         discriminator_steps: int = 1,
         device: Any = "auto",
         precision: str = "float32",
@@ -196,6 +208,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
+        image_shape: Any = None,
+        channels: str = "auto",
         engine: str = "ganaug",
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -218,6 +232,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.image_shape = image_shape
+        self.channels = channels
         self.engine = engine
 
     # ------------------------------------------------------------- helpers

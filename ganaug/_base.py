@@ -16,13 +16,13 @@ GAN_PARAMETER_CONSTRAINTS: dict = {
     "categorical_features": [StrOptions({"auto"}), "array-like", None],
     "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "max_steps": [Interval(Integral, 1, None, closed="left"), None],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "pac": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-    "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+    "embedding_dim": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "generator_dim": ["array-like"],
     "discriminator_dim": ["array-like"],
-    "generator_lr": [Interval(Real, 0, None, closed="neither")],
-    "discriminator_lr": [Interval(Real, 0, None, closed="neither")],
+    "generator_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+    "discriminator_lr": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
     "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
     "device": [str, torch.device],
     "precision": [StrOptions({"float32", "bfloat16"})],
@@ -32,6 +32,8 @@ GAN_PARAMETER_CONSTRAINTS: dict = {
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     "tol": [Interval(Real, 0, None, closed="left")],
+    "image_shape": ["array-like", None],
+    "channels": [StrOptions({"auto", "first", "last"})],
 }
 
 

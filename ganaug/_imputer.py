@@ -98,6 +98,14 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         Patience of early stopping, in logging intervals (at most 100 per fit).
     tol : float, default=1e-4
         Minimum improvement of the validation error.
+    image_shape : tuple of int or None, default=None
+        ``(H, W)`` or ``(C, H, W)``: ``X`` holds flattened images, one per
+        row; missing pixels (NaN) are inpainted by a convolutional network
+        and the output is flattened back. Arrays of shape ``(n, H, W)``,
+        ``(n, C, H, W)`` and ``(n, H, W, C)`` are taken as images without it.
+    channels : {"auto", "first", "last"}, default="auto"
+        Where a 4-D array (or ``image_shape``) keeps its channels (see
+        ``GANAugmenter``).
 
     Attributes
     ----------
@@ -168,6 +176,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
                 "verbose",
             )
         },
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
         "missing_values": [MissingValues()],
         "add_indicator": ["boolean"],
         "handle_unknown": [StrOptions({"keep", "error"})],
@@ -182,6 +191,8 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "image_shape": ["array-like", None],
+        "channels": [StrOptions({"auto", "first", "last"})],
     }
 
     def __init__(
@@ -208,6 +219,8 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
+        image_shape: Any = None,
+        channels: str = "auto",
     ) -> None:
         self.missing_values = missing_values
         self.categorical_features = categorical_features
@@ -230,6 +243,8 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.image_shape = image_shape
+        self.channels = channels
 
     # ------------------------------------------------------------- helpers
     def _check(self, X: Any, reset: bool) -> Any:

@@ -6,6 +6,8 @@ caller, who passes how to draw it and how to generate its fake counterpart;
 the step owns the order of the updates, the losses and the optimisers.
 
 - :func:`wgan_gp_step`: WGAN-GP with PacGAN groups (CTGAN's objective).
+- :func:`hinge_step`: the hinge loss with a spectrally normalised critic and
+  differentiable augmentation of real and fake batches (SNGAN + DiffAugment).
 - :func:`gain_step`: GAIN (hint discriminator) plus a reconstruction loss on
   observed entries hidden from the generator.
 """
@@ -76,6 +78,53 @@ def wgan_gp_step(
         critic.requires_grad_(True)
         opt_g.step()
         return torch.stack([loss_d.detach(), loss_g.detach(), loss_aux.detach()]).float()
+
+    return step
+
+
+def hinge_step(
+    *,
+    draw: Callable[[], tuple[torch.Tensor, torch.Tensor, Any]],
+    generate: Callable[[Any], torch.Tensor],
+    critic: torch.nn.Module,
+    opt_g: torch.optim.Optimizer,
+    opt_d: torch.optim.Optimizer,
+    augment: Callable[[torch.Tensor], torch.Tensor],
+    amp: Callable[[], AbstractContextManager],
+    after_generator_step: Callable[[], None] | None = None,
+) -> Callable[[], torch.Tensor]:
+    """One hinge-loss update of the critic and of the generator.
+
+    ``draw()`` returns a real batch, its condition and a context;
+    ``generate(context)`` the matching fake batch. ``augment`` is applied to
+    real and fake samples before every critic call, in both updates, so the
+    critic never sees an unaugmented sample and the generator is not pushed
+    to produce augmented ones (DiffAugment). The critic has no batch norm, so
+    real and fake samples share one call. ``after_generator_step`` runs after
+    each generator update (e.g. an exponential moving average of its
+    weights). Returns ``[loss_d, loss_g]``.
+    """
+
+    def step() -> torch.Tensor:
+        real, cond, context = draw()
+        with amp():
+            fake = generate(context)
+            scores = critic(augment(torch.cat([real, fake.detach()])), torch.cat([cond, cond]))
+            real_score, fake_score = scores.float().chunk(2)
+            loss_d = F.relu(1 - real_score).mean() + F.relu(1 + fake_score).mean()
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        critic.requires_grad_(False)
+        with amp():
+            loss_g = -critic(augment(fake), cond).float().mean()
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        critic.requires_grad_(True)
+        opt_g.step()
+        if after_generator_step is not None:
+            after_generator_step()
+        return torch.stack([loss_d.detach(), loss_g.detach()])
 
     return step
 

@@ -1,0 +1,181 @@
+"""Image inpainting: GAIN in convolutional form, and what GANImputer fits on image input.
+
+Missing pixels are NaN. The generator (a small U-Net) sees each image with
+noise where it sees nothing plus the seen mask, and fills every pixel; the
+discriminator sees the completed image and a hint and guesses, pixel by
+pixel, which ones the generator saw (``ganaug.core.gain_step``). Each step
+hides further pixels of the (complete or incomplete) training images: half
+the images lose random pixels, the other half a random square block, so the
+model learns both scattered holes and large gaps. The generator is also
+graded on the squared error at the hidden pixels it filled. Observed pixels
+are never changed: the output takes them from the input, bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ganaug.core import (
+    GeneratorModel,
+    ImputationConfig,
+    adam,
+    draw_seed,
+    gain_step,
+    log_interval,
+    run_steps,
+    seeded,
+    step_budget,
+)
+from ganaug.image._encoder import ImageEncoder, Images
+from ganaug.image._nets import InpaintGenerator, PixelDiscriminator
+
+_AUTO_STEPS = 3000
+
+
+def hide_pixels_or_block(known: torch.Tensor, rate: float, rng: torch.Generator) -> torch.Tensor:
+    """Pixels to hide: a ``rate`` share at random in half the images, a random square in the others.
+
+    The square's side is a quarter to a half of the image's; a hidden pixel
+    hides all its channels.
+    """
+    n, _, h, w = known.shape
+    device = known.device
+    scattered = torch.rand(n, 1, h, w, generator=rng, device=device) < rate
+    side = torch.randint(max(h // 4, 1), max(h // 2, 1) + 1, (n, 1, 1), generator=rng, device=device)
+    top = (torch.rand(n, 1, 1, generator=rng, device=device) * (h - side + 1)).long()
+    left = (torch.rand(n, 1, 1, generator=rng, device=device) * (w - side + 1)).long()
+    rows = torch.arange(h, device=device).view(1, h, 1)
+    cols = torch.arange(w, device=device).view(1, 1, w)
+    block = ((rows >= top) & (rows < top + side) & (cols >= left) & (cols < left + side)).unsqueeze(1)
+    use_block = torch.rand(n, 1, 1, 1, generator=rng, device=device) < 0.5
+    return torch.where(use_block, block, scattered).expand_as(known)
+
+
+def _masked_mse(raw: torch.Tensor, x: torch.Tensor, known: torch.Tensor) -> torch.Tensor:
+    weight = known.float()
+    return ((torch.tanh(raw) - x) ** 2 * weight).sum() / weight.sum().clamp_min(1)
+
+
+class InpaintingGAN(GeneratorModel):
+    """The trained inpainting generator of one image format."""
+
+    def __init__(self, channels: int, device: torch.device) -> None:
+        self.channels = channels
+        self._build(device)
+
+    def _build(self, device: torch.device) -> None:
+        self.device = device
+        self.generator = InpaintGenerator(self.channels).to(device)
+
+    @classmethod
+    def train(
+        cls,
+        data: np.ndarray,
+        observed: np.ndarray,
+        config: ImputationConfig,
+        device: torch.device,
+        seed: int,
+    ) -> tuple[InpaintingGAN, list[dict]]:
+        """Train on encoded images ``(n, C, S, S)`` (0 where unknown) and their observed mask."""
+        n, channels = data.shape[:2]
+        B = min(config.batch_size, n)
+        with seeded(device, seed) as rng:
+            model = cls(channels, device)
+            critic = PixelDiscriminator(channels).to(device)
+            x = torch.as_tensor(np.nan_to_num(data), device=device)
+            seen = torch.as_tensor(observed, device=device)
+            model.generator.train()
+            step = gain_step(
+                data=x,
+                observed=seen,
+                generator=model.generator,
+                discriminator=critic,
+                opt_g=adam(model.generator.parameters(), config.lr, device, betas=(0.9, 0.999)),
+                opt_d=adam(critic.parameters(), config.lr, device, betas=(0.9, 0.999)),
+                rng=rng,
+                batch_size=B,
+                hint_rate=config.hint_rate,
+                alpha=config.alpha,
+                hide=lambda known: hide_pixels_or_block(known, config.drop_rate, rng),
+                expand=lambda seen_f: seen_f,
+                activate=torch.tanh,
+                reconstruction=_masked_mse,
+            )
+            steps_per_epoch = max(n // B, 1)
+            n_steps = step_budget(
+                config.epochs,
+                None,
+                steps_per_epoch,
+                lambda: int(np.clip(_AUTO_STEPS, 10 * steps_per_epoch, 2000 * steps_per_epoch)),
+            )
+            history = run_steps(
+                step,
+                ("loss_d", "loss_g", "loss_rec"),
+                n_steps=n_steps,
+                log_every=log_interval(n_steps, steps_per_epoch, max_records=100),
+                steps_per_epoch=steps_per_epoch,
+                device=device,
+                verbose=config.verbose,
+                keep=model.generator,
+            )
+        model.generator.eval()
+        return model, history
+
+    def impute(self, data: np.ndarray, observed: np.ndarray, seed: int, sample: bool) -> np.ndarray:
+        """Completed images in [-1, 1]: the generator's value at every pixel (the caller keeps observed ones).
+
+        ``sample=False``: no input noise, a deterministic best guess per
+        image. ``sample=True``: input noise, one draw of the completions.
+        """
+        x_all = np.nan_to_num(data)
+
+        def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
+            x = torch.as_tensor(x_all[rows], device=self.device)
+            seen = torch.as_tensor(observed[rows], device=self.device).float()
+            noise = torch.randn(x.shape, generator=rng, device=self.device) if sample else 0.0
+            raw = self.generator(torch.cat([seen * x + (1 - seen) * noise, seen], dim=1))
+            return torch.tanh(raw)
+
+        return self._infer(len(data), seed, step, data.shape[1:], chunk=1024)
+
+
+class ImageImputation:
+    """What ``GANImputer`` fits on images: the encoder and the inpainting GAN.
+
+    ``add_indicator`` is refused for images (they come back as images, with
+    no room for indicator columns; ``np.isnan(X)`` is the mask), and
+    ``keep_empty_features`` does not apply: every pixel is filled from its
+    neighbourhood, even one never observed at fit.
+    """
+
+    def __init__(self, config: ImputationConfig) -> None:
+        self.config = config
+        self.indicator = None
+        self.empty_features = None
+
+    @property
+    def device(self) -> torch.device:
+        return self.model.device
+
+    def fit(self, images: Images, device: torch.device, rng: np.random.RandomState) -> ImageImputation:
+        self.encoder = ImageEncoder().fit(images)
+        data = self.encoder.transform(images)
+        observed = self.encoder.observed(images)
+        self.model, self.history = InpaintingGAN.train(data, observed, self.config, device, draw_seed(rng))
+        self.empty_features = np.zeros(images.format.n_features, dtype=bool)
+        return self
+
+    def transform(self, images: Images, seed: int, sample: bool) -> np.ndarray:
+        """The images with their NaN pixels filled; observed pixels are the input's, unchanged."""
+        data = self.encoder.transform(images)
+        observed = self.encoder.observed(images)
+        filled = self.encoder.inverse_transform(self.model.impute(data, observed, seed, sample))
+        original = images.array
+        out = (
+            np.where(np.isnan(original), filled, original) if original.dtype.kind == "f" else original.copy()
+        )
+        return out.astype(images.format.dtype, copy=False)
+
+    def feature_names_out(self, names: np.ndarray) -> np.ndarray:
+        return np.asarray(names, dtype=object)

@@ -1,0 +1,244 @@
+"""Image synthesis: the conditional convolutional GAN of one image set, and what GANAugmenter fits.
+
+- :class:`ImageGAN`: the trained generator (the moving average of its
+  weights); :meth:`ImageGAN.train` wires the projection critic, DiffAugment
+  and the hinge step of ``ganaug.core``.
+- :class:`ImageSynthesizer`: fits an ``ImageEncoder`` and an ``ImageGAN`` on
+  checked ``Images``, generates images back in their format, and checks the
+  samples for mode collapse (:func:`diversity`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+
+from ganaug.core import (
+    GeneratorModel,
+    MovingAverage,
+    SynthesisConfig,
+    adam,
+    autocast,
+    draw_seed,
+    hinge_step,
+    log_interval,
+    run_steps,
+    seeded,
+    step_budget,
+)
+from ganaug.image._augment import diff_augment
+from ganaug.image._encoder import ImageEncoder, Images
+from ganaug.image._nets import ConvGenerator, ProjectionCritic
+
+#: Bounds of the automatic training length, in generator steps.
+AUTO_MIN_STEPS, AUTO_MAX_STEPS = 3000, 20000
+#: A class whose samples spread less than this share of its real images' spread is reported collapsed.
+COLLAPSE_RATIO = 0.35
+
+
+def auto_steps(steps_per_epoch: int) -> int:
+    """Training length of ``epochs="auto"`` for images: 100 epochs, within [3,000, 20,000] steps."""
+    return int(np.clip(100 * steps_per_epoch, AUTO_MIN_STEPS, AUTO_MAX_STEPS))
+
+
+def _mean_distance(x: np.ndarray) -> float:
+    """Mean Euclidean distance between the rows of ``x`` (pairs i < j)."""
+    sq = (x**2).sum(1)
+    d2 = np.maximum(sq[:, None] + sq[None] - 2 * x @ x.T, 0.0)
+    n = len(x)
+    return float(np.sqrt(d2)[np.triu_indices(n, 1)].mean()) if n > 1 else 0.0
+
+
+def diversity(real: np.ndarray, fake: np.ndarray) -> float:
+    """Spread of generated images relative to real ones: mean pairwise distance ratio (1 = as varied)."""
+    ref = _mean_distance(real.reshape(len(real), -1))
+    return _mean_distance(fake.reshape(len(fake), -1)) / ref if ref > 0 else 1.0
+
+
+class ImageGAN(GeneratorModel):
+    """The trained (averaged) generator of one image set; :meth:`generate` draws encoded images."""
+
+    def __init__(
+        self, shape: tuple[int, int, int], n_classes: int, noise_dim: int, device: torch.device
+    ) -> None:
+        self.shape = tuple(shape)
+        self.n_classes = n_classes
+        self.noise_dim = noise_dim
+        self._build(device)
+
+    def _build(self, device: torch.device) -> None:
+        self.device = device
+        channels, size, _ = self.shape
+        self.generator = ConvGenerator(self.noise_dim, self.n_classes, channels, size).to(device)
+        if device.type == "cuda":
+            self.generator = self.generator.to(memory_format=torch.channels_last)
+
+    @classmethod
+    def train(
+        cls,
+        data: np.ndarray,
+        codes: np.ndarray,
+        n_classes: int,
+        config: SynthesisConfig,
+        batch_size: int,
+        device: torch.device,
+        seed: int,
+    ) -> tuple[ImageGAN, list[dict]]:
+        """Train on encoded images ``(n, C, S, S)`` and their class codes; returns ``(model, history)``."""
+        channels, size = data.shape[1], data.shape[2]
+        B = batch_size
+        counts = np.bincount(codes, minlength=n_classes)
+        with seeded(device, seed) as rng:
+            model = cls((channels, size, size), n_classes, config.embedding_dim, device)
+            generator = model.generator
+            critic = ProjectionCritic(channels, n_classes, size).to(device)
+            images = torch.as_tensor(data, device=device)
+            if device.type == "cuda":
+                critic = critic.to(memory_format=torch.channels_last)
+                images = images.contiguous(memory_format=torch.channels_last)
+            # classes by log-frequency, then a row of the class: small classes get more draws
+            log_freq = np.log1p(counts)
+            class_probs = torch.as_tensor(log_freq / log_freq.sum(), dtype=torch.float32, device=device)
+            order = torch.as_tensor(np.argsort(codes, kind="stable"), device=device)
+            start = torch.as_tensor(np.cumsum(counts) - counts, device=device)
+            count = torch.as_tensor(counts, device=device)
+            opt_g = adam(generator.parameters(), config.generator_lr, device, betas=(0.5, 0.999))
+            opt_d = adam(critic.parameters(), config.discriminator_lr, device, betas=(0.5, 0.999))
+            average = MovingAverage(generator)
+            generator.train()
+            critic.train()
+
+            def draw() -> tuple[torch.Tensor, torch.Tensor, Any]:
+                labels = torch.multinomial(class_probs, B, replacement=True, generator=rng)
+                u = torch.rand(B, generator=rng, device=device)
+                rows = order[start[labels] + (u * count[labels]).long().clamp_max(count[labels] - 1)]
+                return images[rows], labels, labels
+
+            def generate(labels: torch.Tensor) -> torch.Tensor:
+                noise = torch.randn(B, config.embedding_dim, generator=rng, device=device)
+                return generator(noise, labels)
+
+            step = hinge_step(
+                draw=draw,
+                generate=generate,
+                critic=critic,
+                opt_g=opt_g,
+                opt_d=opt_d,
+                augment=lambda x: diff_augment(x, rng),
+                amp=lambda: autocast(device, config.precision),
+                after_generator_step=average.update,
+            )
+            steps_per_epoch = max(len(data) // B, 1)
+            n_steps = step_budget(
+                config.epochs, config.max_steps, steps_per_epoch, lambda: auto_steps(steps_per_epoch)
+            )
+            history = run_steps(
+                step,
+                ("loss_d", "loss_g"),
+                n_steps=n_steps,
+                log_every=log_interval(n_steps, steps_per_epoch),
+                steps_per_epoch=steps_per_epoch,
+                device=device,
+                verbose=config.verbose,
+                keep=generator,
+            )
+        averaged = average.average
+        if not all(torch.isfinite(p).all() for p in averaged.parameters()):
+            averaged = generator  # diverged: the loop put back the live generator's last finite weights
+        model.generator = averaged
+        model.generator.eval()
+        return model, history
+
+    def generate(self, classes: np.ndarray, seed: int) -> np.ndarray:
+        """Encoded images ``(n, C, S, S)`` in [-1, 1], one per class code, as float32 numpy."""
+        classes_t = torch.as_tensor(classes, dtype=torch.long, device=self.device)
+
+        def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
+            part = classes_t[rows]
+            noise = torch.randn(len(part), self.noise_dim, generator=rng, device=self.device)
+            return self.generator(noise, part)
+
+        return self._infer(len(classes_t), seed, step, self.shape, chunk=1024)
+
+
+class ImageSynthesizer:
+    """Encoder and conditional image GAN: what ``GANAugmenter`` fits on image input.
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    encoder : ImageEncoder
+    model : ImageGAN
+    history : list of dict
+    batch_size, pac : int
+        Batch size used; ``pac`` is 1 (no PacGAN for images).
+    diversity : dict
+        Per class code, the spread of 256 generated images relative to the
+        class's real images (mean pairwise distance ratio; 1 = as varied).
+    """
+
+    def __init__(self, config: SynthesisConfig) -> None:
+        self.config = config
+
+    def fit(
+        self,
+        images: Images,
+        codes: np.ndarray | None,
+        n_classes: int,
+        device: torch.device,
+        rng: np.random.RandomState,
+    ) -> ImageSynthesizer:
+        """Encode the images and train the GAN, conditioned on class ``codes`` when given."""
+        missing = int(np.isnan(images.array).sum()) if images.array.dtype.kind == "f" else 0
+        if missing:
+            raise ValueError(
+                f"The images have {missing} missing (NaN) pixels; GANAugmenter needs complete images. "
+                "Fill them with GANImputer first, e.g. make_pipeline(GANImputer(image_shape=...), ...)."
+            )
+        self.encoder = ImageEncoder().fit(images)
+        data = self.encoder.transform(images)
+        codes = np.zeros(len(images), dtype=np.int64) if codes is None else codes
+        n_classes = max(n_classes, 1)
+        self.batch_size, self.pac = min(self.config.batch_size, len(data)), 1
+        self.model, self.history = ImageGAN.train(
+            data, codes, n_classes, self.config, self.batch_size, device, draw_seed(rng)
+        )
+        self.diversity = self._check_diversity(data, codes, n_classes, draw_seed(rng))
+        return self
+
+    def _check_diversity(self, data: np.ndarray, codes: np.ndarray, n_classes: int, seed: int) -> dict:
+        """Per-class spread of generated vs real images; warns when a class collapsed."""
+        out = {}
+        pick = np.random.RandomState(seed)
+        for c in range(n_classes):
+            real = data[codes == c]
+            if len(real) < 2:
+                continue
+            real = real[pick.choice(len(real), min(len(real), 256), replace=False)]
+            fake = self.model.generate(np.full(256, c), seed + c)
+            out[c] = diversity(real, fake)
+        collapsed = [c for c, r in out.items() if r < COLLAPSE_RATIO]
+        if collapsed:
+            warnings.warn(
+                f"The generator may have collapsed for class code(s) {collapsed}: their generated images "
+                f"spread less than {COLLAPSE_RATIO:.0%} as much as the real ones "
+                f"(ratios {[round(out[c], 2) for c in collapsed]}). Train longer (epochs, max_steps) or "
+                "check history_ for diverging losses.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+        return out
+
+    @property
+    def device(self) -> torch.device:
+        return self.model.device
+
+    @property
+    def n_steps(self) -> int:
+        return self.history[-1]["step"] if self.history else 0
+
+    def generate(self, codes: np.ndarray, seed: int) -> np.ndarray:
+        """Images for the given class codes, in the fitted format, dtype and range."""
+        return self.encoder.inverse_transform(self.model.generate(codes, seed))
