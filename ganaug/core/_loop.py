@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -149,14 +150,16 @@ def run_steps(
     """
     history: list[dict] = []
     n_intervals = math.ceil(n_steps / log_every)
+    interactive = sys.stderr.isatty()
     bar = tqdm(
         total=n_steps,
         desc="ganaug",
         unit="step",
         disable=not verbose,
         leave=True,
-        mininterval=1.0,
-        dynamic_ncols=True,
+        # redirected to a file, a bar redrawn every second fills it with carriage returns
+        mininterval=1.0 if interactive else 30.0,
+        dynamic_ncols=interactive,
     )
     finite_state = copy.deepcopy(keep.state_dict()) if keep is not None else None
     done = 0
