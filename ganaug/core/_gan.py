@@ -85,7 +85,7 @@ def wgan_gp_step(
 def hinge_step(
     *,
     draw: Callable[[], tuple[torch.Tensor, torch.Tensor, Any]],
-    generate: Callable[[Any], torch.Tensor],
+    generate: Generate,
     critic: torch.nn.Module,
     opt_g: torch.optim.Optimizer,
     opt_d: torch.optim.Optimizer,
@@ -96,19 +96,20 @@ def hinge_step(
     """One hinge-loss update of the critic and of the generator.
 
     ``draw()`` returns a real batch, its condition and a context;
-    ``generate(context)`` the matching fake batch. ``augment`` is applied to
+    ``generate(context)`` the matching fake batch and a thunk computing the
+    generator's auxiliary loss (e.g. mode seeking). ``augment`` is applied to
     real and fake samples before every critic call, in both updates, so the
     critic never sees an unaugmented sample and the generator is not pushed
     to produce augmented ones (DiffAugment). The critic has no batch norm, so
     real and fake samples share one call. ``after_generator_step`` runs after
     each generator update (e.g. an exponential moving average of its
-    weights). Returns ``[loss_d, loss_g]``.
+    weights). Returns ``[loss_d, loss_g, loss_aux]``.
     """
 
     def step() -> torch.Tensor:
         real, cond, context = draw()
         with amp():
-            fake = generate(context)
+            fake, aux = generate(context)
             scores = critic(augment(torch.cat([real, fake.detach()])), torch.cat([cond, cond]))
             real_score, fake_score = scores.float().chunk(2)
             loss_d = F.relu(1 - real_score).mean() + F.relu(1 + fake_score).mean()
@@ -118,13 +119,14 @@ def hinge_step(
         critic.requires_grad_(False)
         with amp():
             loss_g = -critic(augment(fake), cond).float().mean()
+            loss_aux = aux().float()
         opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
+        (loss_g + loss_aux).backward()
         critic.requires_grad_(True)
         opt_g.step()
         if after_generator_step is not None:
             after_generator_step()
-        return torch.stack([loss_d.detach(), loss_g.detach()])
+        return torch.stack([loss_d.detach(), loss_g.detach(), loss_aux.detach()])
 
     return step
 

@@ -35,8 +35,31 @@ from ganaug.image._nets import ConvGenerator, ProjectionCritic
 
 #: Bounds of the automatic training length, in generator steps.
 AUTO_MIN_STEPS, AUTO_MAX_STEPS = 3000, 20000
+#: Channels of the generator's last layer (and the critic's first); ``base * S / r`` at resolution ``r``.
+BASE_WIDTH = 16
 #: A class whose samples spread less than this share of its real images' spread is reported collapsed.
 COLLAPSE_RATIO = 0.35
+
+
+#: Weight of the mode-seeking loss. MSGAN uses 1; on digits that gave samples 1.4x as spread as
+#: the real ones, read as their class 61% of the time. 0.05: 0.9x and 96-99%; on MNIST it cut
+#: the Frechet distance from 459 to 115 (the generator had collapsed to a few images per class).
+MODE_SEEKING = 0.05
+
+
+def mode_seeking_loss(fake: torch.Tensor, noise: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """Mode seeking (Mao et al., 2019): images of one class from different noise must differ.
+
+    The batch's halves share their classes; the loss is the inverse of the
+    mean ratio between the images' distance and their noises' distance, so
+    a generator that maps different noise to the same image pays for it.
+    """
+    half = fake.shape[0] // 2
+    if half == 0:
+        return fake.sum() * 0
+    image_gap = (fake[:half] - fake[half : 2 * half]).abs().flatten(1).mean(1)
+    noise_gap = (noise[:half] - noise[half : 2 * half]).abs().mean(1)
+    return 1.0 / ((image_gap / noise_gap).mean() + eps)
 
 
 def auto_steps(steps_per_epoch: int) -> int:
@@ -72,7 +95,7 @@ class ImageGAN(GeneratorModel):
     def _build(self, device: torch.device) -> None:
         self.device = device
         channels, size, _ = self.shape
-        self.generator = ConvGenerator(self.noise_dim, self.n_classes, channels, size).to(device)
+        self.generator = ConvGenerator(self.noise_dim, self.n_classes, channels, size, BASE_WIDTH).to(device)
         if device.type == "cuda":
             self.generator = self.generator.to(memory_format=torch.channels_last)
 
@@ -94,7 +117,7 @@ class ImageGAN(GeneratorModel):
         with seeded(device, seed) as rng:
             model = cls((channels, size, size), n_classes, config.embedding_dim, device)
             generator = model.generator
-            critic = ProjectionCritic(channels, n_classes, size).to(device)
+            critic = ProjectionCritic(channels, n_classes, size, BASE_WIDTH).to(device)
             images = torch.as_tensor(data, device=device)
             if device.type == "cuda":
                 critic = critic.to(memory_format=torch.channels_last)
@@ -112,14 +135,17 @@ class ImageGAN(GeneratorModel):
             critic.train()
 
             def draw() -> tuple[torch.Tensor, torch.Tensor, Any]:
-                labels = torch.multinomial(class_probs, B, replacement=True, generator=rng)
+                # the two halves of a batch ask for the same classes: pairs for mode seeking
+                labels = torch.multinomial(class_probs, B // 2, replacement=True, generator=rng).repeat(2)
+                labels = torch.cat([labels, labels[: B % 2]])
                 u = torch.rand(B, generator=rng, device=device)
                 rows = order[start[labels] + (u * count[labels]).long().clamp_max(count[labels] - 1)]
                 return images[rows], labels, labels
 
-            def generate(labels: torch.Tensor) -> torch.Tensor:
+            def generate(labels: torch.Tensor) -> tuple[torch.Tensor, Any]:
                 noise = torch.randn(B, config.embedding_dim, generator=rng, device=device)
-                return generator(noise, labels)
+                fake = generator(noise, labels)
+                return fake, lambda: MODE_SEEKING * mode_seeking_loss(fake, noise)
 
             step = hinge_step(
                 draw=draw,
@@ -137,7 +163,7 @@ class ImageGAN(GeneratorModel):
             )
             history = run_steps(
                 step,
-                ("loss_d", "loss_g"),
+                ("loss_d", "loss_g", "loss_ms"),
                 n_steps=n_steps,
                 log_every=log_interval(n_steps, steps_per_epoch),
                 steps_per_epoch=steps_per_epoch,
