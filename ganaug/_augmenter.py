@@ -22,20 +22,26 @@ from ganaug.core import draw_seed, resolve_device
 
 
 class GANAugmenter(FittedModelMixin, BaseOverSampler):
-    """Over-sample classes, or synthesise tables, with a conditional tabular GAN.
+    """Over-sample classes, or synthesise tables or images, with a conditional GAN.
 
     ``fit_resample(X, y)`` trains one GAN conditioned on the class label and
-    returns every original row, unchanged and first, followed by synthetic
-    rows of the classes that ``sampling_strategy`` asks for, in the input's
-    container (DataFrame in, DataFrame out). The label is an input of the
-    generator, so a row generated for class ``k`` *is* class ``k``; nothing is
-    filtered. ``fit(X)`` without a target trains an unconditional model, and
-    :meth:`sample` draws new rows from either.
+    returns every original row (or image), unchanged and first, followed by
+    synthetic ones of the classes that ``sampling_strategy`` asks for, in the
+    input's container and format (DataFrame in, DataFrame out; ``(n, H, W)``
+    uint8 in, ``(n, H, W)`` uint8 out). The label is an input of the
+    generator, so a sample generated for class ``k`` *is* class ``k``;
+    nothing is filtered. ``fit(X)`` without a target trains an unconditional
+    model, and :meth:`sample` draws new samples from either.
 
-    The model is CTGAN's (mode-specific normalisation, residual generator,
-    PacGAN critic, WGAN-GP, training-by-sampling), with a vectorised encoder
-    and a training loop that keeps the data and every random draw on the
-    device.
+    Tables (2-D arrays, lists of rows, DataFrames) get CTGAN's model
+    (mode-specific normalisation, residual generator, PacGAN critic, WGAN-GP,
+    training-by-sampling) with a vectorised encoder. Images (``(n, H, W)``,
+    ``(n, C, H, W)``, ``(n, H, W, C)``, or flattened rows with
+    ``image_shape``) get a conditional convolutional GAN: label embedding in
+    the generator, a spectrally normalised projection critic, the hinge loss,
+    DiffAugment on real and fake images, a mode-seeking term and a moving
+    average of the generator's weights. Both keep the data and every random
+    draw on the device.
 
     Parameters
     ----------
@@ -50,11 +56,12 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Categorical columns. ``"auto"``: object, string, ``category`` and bool
         columns (and non-numeric columns of a numpy object array).
     epochs : int or "auto", default="auto"
-        Training length. An int counts passes over the table. ``"auto"``
-        counts generator steps and follows the table: 300 epochs (CTGAN's
-        default; Adult: 19,500 steps), but never fewer than 2,000 steps
-        (small tables: counted in epochs a 242-row table would get 300 steps)
-        nor more than 20,000 (a million rows: about 10 epochs).
+        Training length. An int counts passes over the data. ``"auto"``
+        counts generator steps and follows the data. Tables: 300 epochs
+        (CTGAN's default; Adult: 19,500 steps), but never fewer than 2,000
+        steps (counted in epochs a 242-row table would get 300) nor more than
+        20,000 (a million rows: about 10 epochs). Images: 100 epochs within
+        [3,000, 20,000] steps.
     max_steps : int or None, default=None
         Training length in generator steps; overrides ``epochs`` when given.
     batch_size : int or "auto", default="auto"
@@ -65,7 +72,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ``batch_size``. ``"auto"``: 10 when a batch holds at least 50 groups
         of 10 rows, smaller otherwise (so the critic always compares about 50
         groups; with 24 groups of 10 the class conditioning of a 242-row table
-        barely trains).
+        barely trains). Tables only (images must keep ``"auto"``).
     embedding_dim : int or "auto", default="auto"
         Size of the generator's noise input: 128 for tables, 32 for images.
     generator_dim : tuple of int, default=(256, 256)
@@ -78,7 +85,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         4e-4 for images (a two time-scale update rule: with equal rates the
         conditional digits generator collapsed to one image per class).
     discriminator_steps : int, default=1
-        Critic updates per generator update.
+        Critic updates per generator update (tables; images take 1).
     device : str or torch.device, default="auto"
         ``"auto"`` picks CUDA when available, else the CPU.
     precision : {"float32", "bfloat16"}, default="float32"
@@ -92,7 +99,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         on it at each logging interval (sliced Wasserstein distance between
         held-out and generated rows of the same classes, computed on the
         device) and stop when the score has not improved by ``tol`` in
-        ``n_iter_no_change`` intervals; the best generator is kept.
+        ``n_iter_no_change`` intervals; the best generator is kept. Tables
+        only.
     validation_fraction : float, default=0.1
         Share of each class held out when ``early_stopping``.
     n_iter_no_change : int, default=10
@@ -122,20 +130,27 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Class labels seen at fit (``None`` after an unsupervised fit).
     class_counts_ : ndarray of shape (n_classes,)
         Rows of each class at fit.
-    encoder_ : TabularEncoder
-        Fitted encoder of the feature table.
-    model_ : TabularSynthesizer or CTGANSynthesizer
-        The fitted synthesizer: the encoder plus the trained generator, its
-        output heads and condition sampler.
+    encoder_ : TabularEncoder or ImageEncoder
+        Fitted encoder of the features.
+    model_ : TabularSynthesizer, CTGANSynthesizer or ImageSynthesizer
+        The fitted synthesizer: the encoder plus the trained generator (for
+        tables its output heads and condition sampler). For images,
+        ``model_.diversity`` holds, per class code, how varied 256 generated
+        images are against the class's real ones (mean pairwise distance
+        ratio, 1 = as varied); under 0.35 a warning reports a collapse.
+    modality_ : object
+        The modality picked at fit (tabular or image).
     history_ : list of dict
-        Losses (``loss_d``, ``loss_g``, ``loss_cond``) averaged over each
-        logging interval, with ``step``, ``epoch`` and ``seconds``; empty for
-        ``engine="ctgan"``.
+        Losses averaged over each logging interval (``loss_d``, ``loss_g``,
+        and ``loss_cond`` for tables, ``loss_ms`` (mode seeking) for images),
+        with ``step``, ``epoch``, ``seconds`` and, with early stopping,
+        ``val_score``; empty for ``engine="ctgan"``.
     device_ : torch.device
         Device the model was trained on (the CPU after unpickling a CUDA
         model on a machine without CUDA).
     batch_size_, pac_ : int
-        Batch size and PacGAN group actually used (adapted to small tables).
+        Batch size and PacGAN group actually used (adapted to small tables;
+        ``pac_`` is 1 for images).
     n_iter_ : int
         Generator steps trained (fewer than asked when early stopping or a
         non-finite loss stopped training).

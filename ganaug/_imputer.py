@@ -13,7 +13,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, v
 
 from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, imputation_config
 from ganaug._modality import for_input
-from ganaug.core import draw_seed, resolve_device
+from ganaug.core import draw_seed, resolve_device, steps_trained
 
 
 class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
@@ -99,21 +99,29 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
     tol : float, default=1e-4
         Minimum improvement of the validation error.
     image_shape : tuple of int or None, default=None
-        ``(H, W)`` or ``(C, H, W)``: ``X`` holds flattened images, one per
-        row; missing pixels (NaN) are inpainted by a convolutional network
-        and the output is flattened back. Arrays of shape ``(n, H, W)``,
-        ``(n, C, H, W)`` and ``(n, H, W, C)`` are taken as images without it.
+        ``(H, W)``, ``(C, H, W)`` or ``(H, W, C)`` (see ``channels``): ``X``
+        holds flattened images, one per row; missing pixels (NaN) are
+        inpainted by a convolutional network (a U-Net trained GAIN-style on
+        hidden random pixels and blocks) and the output is flattened back.
+        Arrays of shape ``(n, H, W)``, ``(n, C, H, W)`` and ``(n, H, W, C)``
+        are taken as images without it. For images, ``add_indicator`` and
+        ``early_stopping`` are refused and ``keep_empty_features`` and
+        ``handle_unknown`` do not apply: every pixel is filled, from its
+        neighbourhood, even one never observed at fit.
     channels : {"auto", "first", "last"}, default="auto"
         Where a 4-D array (or ``image_shape``) keeps its channels (see
         ``GANAugmenter``).
 
     Attributes
     ----------
-    encoder_ : TabularEncoder
+    encoder_ : TabularEncoder or ImageEncoder
         Fitted encoder of the features.
-    model_ : TabularImputation
-        The fitted imputation model: the encoder, the trained generator and
-        its output heads, the indicator and the empty features.
+    model_ : TabularImputation or ImageImputation
+        The fitted imputation model: the encoder and the trained generator
+        (for tables also its output heads, the indicator and the empty
+        features).
+    modality_ : object
+        The modality picked at fit (tabular or image).
     history_ : list of dict
         Losses (``loss_d``, ``loss_g``, ``loss_rec``) averaged over each
         logging interval, with ``step``, ``epoch`` and ``seconds``.
@@ -168,7 +176,6 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
             k: GAN_PARAMETER_CONSTRAINTS[k]
             for k in (
                 "categorical_features",
-                "batch_size",
                 "generator_dim",
                 "discriminator_dim",
                 "device",
@@ -283,7 +290,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         self.history_ = self.model_.history
         self.indicator_ = self.model_.indicator
         self.empty_features_ = self.model_.empty_features
-        self.n_iter_ = self.history_[-1]["step"] if self.history_ else 0
+        self.n_iter_ = steps_trained(self.history_)
         self.seed_ = draw_seed(rng)
         return self
 

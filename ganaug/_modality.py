@@ -84,8 +84,9 @@ class ImageModality:
         return Images(data.original, array, data.format)
 
     def synthesizer(self, config: SynthesisConfig, params: dict) -> ImageSynthesizer:
-        if params["engine"] != "ganaug":
-            raise ValueError(f"engine={params['engine']!r} is for tables; images use engine='ganaug'.")
+        _refuse(
+            params, {"engine": "ganaug", "pac": "auto", "discriminator_steps": 1, "early_stopping": False}
+        )
         return ImageSynthesizer(resolve_auto(config, self.name))
 
     def imputation(self, config: ImputationConfig, params: dict) -> ImageImputation:
@@ -94,7 +95,18 @@ class ImageModality:
                 "add_indicator=True is for tables: images come back as images, with no room for "
                 "indicator columns. Use np.isnan(X) for the mask of missing pixels."
             )
+        _refuse(params, {"early_stopping": False})
         return ImageImputation(config)
+
+
+def _refuse(params: dict, supported: dict) -> None:
+    """A ValueError naming the first table-only setting ``params`` changes from its image value."""
+    for name, value in supported.items():
+        if params[name] != value:
+            raise ValueError(
+                f"{name}={params[name]!r} is for tables; images take {name}={value!r}. The image models "
+                "train without PacGAN groups, one critic step per generator step, and no early stopping."
+            )
 
 
 def resolve_auto(config: SynthesisConfig, modality: str) -> SynthesisConfig:

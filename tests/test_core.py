@@ -101,3 +101,22 @@ def test_model_state_falls_back_to_the_cpu_with_a_warning():
         loaded.__setstate__(state)
     assert loaded.device.type == "cpu"
     torch.testing.assert_close(loaded.generator.weight, model.generator.weight)
+
+
+def test_divergence_after_validation_keeps_the_best_validated_weights():
+    module = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(module.weight)
+    step, _ = _counting_step(module, nan_at=9)
+    validation = Validation(lambda: (module.weight - 2.0).abs().sum(), module, n_iter_no_change=50, tol=0.0)
+    with pytest.warns(RuntimeWarning, match="non-finite"):
+        run_steps(
+            step,
+            ("a", "b"),
+            n_steps=30,
+            log_every=1,
+            device=torch.device("cpu"),
+            verbose=False,
+            keep=module,
+            validation=validation,
+        )
+    assert module.weight.item() == 2.0  # the best scored, not the last finite (8)

@@ -125,3 +125,14 @@ def test_heads_compute_in_float32_under_bf16_autocast():
         raw.grad is not None and raw.grad.dtype == torch.bfloat16 and torch.isfinite(raw.grad.float()).all()
     )
     np.testing.assert_allclose(out[:, 1:4].sum(1).detach().numpy(), 1.0, rtol=1e-5)
+
+
+@given(layouts(), st.integers(0, 2**31 - 1))
+def test_sample_puts_exactly_one_one_in_every_softmax_span(layout, seed):
+    heads = OutputHeads(layout)
+    raw = torch.randn(16, layout.width, generator=torch.Generator().manual_seed(seed)) * 10
+    out = heads.sample(raw, torch.Generator().manual_seed(seed))
+    for s in layout.spans:
+        block = out[:, s.start : s.stop]
+        if s.activation == "softmax":
+            assert ((block == 0) | (block == 1)).all() and (block.sum(1) == 1).all()

@@ -185,7 +185,7 @@ def test_in_imblearn_pipeline_with_cross_validation(digits):
 
 def test_engine_ctgan_refuses_images(digits):
     X, y = digits
-    with pytest.raises(ValueError, match="images use engine='ganaug'"):
+    with pytest.raises(ValueError, match=r"engine=.ctgan. is for tables"):
         GANAugmenter(image_shape=(8, 8), engine="ctgan", **TINY).fit(X, y)
 
 
@@ -227,3 +227,46 @@ def test_inpainting_flattened_rows_and_multiple_imputation(digits):
     assert not np.allclose(draws[0][holes.reshape(200, 64)], draws[1][holes.reshape(200, 64)])
     with pytest.raises(ValueError, match="add_indicator=True is for tables"):
         GANImputer(image_shape=(8, 8), add_indicator=True, epochs=1).fit(flat)
+
+
+# ----------------------------------------------------------------------------- edge cases
+def test_flattened_shape_follows_the_channel_rule():
+    X = np.zeros((2, 6 * 5 * 3))
+    assert check_images(X, image_shape=(6, 5, 3)).format.layout == "flat-hwc"  # only the last axis fits
+    assert check_images(X, image_shape=(3, 6, 5)).format.layout == "flat-chw"
+    assert check_images(X, image_shape=(3, 10, 3)).format.layout == "flat-chw"  # both fit: first wins
+    with pytest.raises(ValueError, match="channels='first' or channels='last'"):
+        check_images(np.zeros((2, 60)), image_shape=(5, 6, 2))
+
+
+def test_padding_next_to_a_missing_edge_pixel_is_missing_too():
+    X = np.random.default_rng(0).random((3, 28, 28))
+    X[0, 0, 5] = np.nan  # on the border: the padding copies it
+    images = check_images(X)
+    known = ImageEncoder().fit(images).observed(images)  # 28 -> 32: two rows of padding above
+    assert not known[0, 0, :3, 7].any() and known[0, 0, :3, 8].all()
+
+
+def test_one_image_batches_and_dataframes_of_pixels(digits):
+    import pandas as pd
+
+    X, y = digits
+    frame = pd.DataFrame(X[:40], columns=[f"px{i}" for i in range(64)], index=range(100, 140))
+    aug = GANAugmenter(image_shape=(8, 8), batch_size=1, **TINY)
+    X_res, _ = aug.fit_resample(frame, y[:40] % 2)
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == list(frame.columns)
+    pd.testing.assert_frame_equal(X_res.iloc[:40], frame)
+    assert list(X_res.index[40:]) == list(range(140, 140 + len(X_res) - 40))
+    holed = frame.mask(np.random.default_rng(0).random(frame.shape) < 0.2)
+    out = GANImputer(image_shape=(8, 8), epochs=1, random_state=0).fit_transform(holed)
+    assert isinstance(out, pd.DataFrame) and out.index.equals(frame.index) and not out.isna().any().any()
+
+
+@pytest.mark.parametrize(
+    "params", [{"pac": 10}, {"discriminator_steps": 2}, {"early_stopping": True}, {"engine": "ctgan"}]
+)
+def test_table_only_settings_are_refused_for_images(digits, params):
+    X, y = digits
+    name = next(iter(params))
+    with pytest.raises(ValueError, match=f"{name}=.* is for tables"):
+        GANAugmenter(image_shape=(8, 8), **TINY, **params).fit(X[:50], y[:50])

@@ -7,8 +7,18 @@ Nothing here knows about tables or images; ``ganaug.tabular`` and
 from ganaug.core._config import ImputationConfig, SynthesisConfig
 from ganaug.core._device import autocast, loadable_device, resolve_device
 from ganaug.core._gan import gain_step, hinge_step, wgan_gp_step
-from ganaug.core._loop import Validation, adam, log_interval, run_steps, step_budget
+from ganaug.core._loop import (
+    Validation,
+    adam,
+    diverged,
+    imputation_steps,
+    log_interval,
+    run_steps,
+    step_budget,
+    steps_trained,
+)
 from ganaug.core._model import GeneratorModel, MovingAverage, draw_seed, seeded
+from ganaug.core._sampling import class_groups, log_frequency, rows_of_classes
 
 __all__ = [
     "GeneratorModel",
@@ -18,14 +28,20 @@ __all__ = [
     "Validation",
     "adam",
     "autocast",
+    "class_groups",
+    "diverged",
     "draw_seed",
     "gain_step",
     "hinge_step",
+    "imputation_steps",
     "loadable_device",
+    "log_frequency",
     "log_interval",
     "resolve_device",
+    "rows_of_classes",
     "run_steps",
     "seeded",
     "step_budget",
+    "steps_trained",
     "wgan_gp_step",
 ]

@@ -9,19 +9,20 @@ from dataclasses import dataclass
 class SynthesisConfig:
     """Settings of one synthesis fit (``GANAugmenter``); a modality adapts them to its data.
 
-    ``batch_size`` and ``pac`` are the user's values; a table smaller than a
-    batch trains on smaller batches (see ``TabularSynthesizer``).
+    The values are the user's: ``"auto"`` settings are resolved per modality
+    (``ganaug._modality.AUTO``), and a table smaller than a batch trains on
+    smaller batches (see ``TabularSynthesizer``).
     """
 
     epochs: int | str
     max_steps: int | None
-    batch_size: int
+    batch_size: int | str  # "auto" until the modality resolves it
     pac: int | str
-    embedding_dim: int
+    embedding_dim: int | str
     generator_dim: tuple[int, ...]
     discriminator_dim: tuple[int, ...]
-    generator_lr: float = 2e-4
-    discriminator_lr: float = 2e-4
+    generator_lr: float | str
+    discriminator_lr: float | str
     generator_decay: float = 1e-6
     discriminator_decay: float = 1e-6
     discriminator_steps: int = 1

@@ -47,6 +47,25 @@ def step_budget(
     return int(epochs) * steps_per_epoch
 
 
+#: Generator steps of an imputer's ``epochs="auto"`` (GAIN's reference runs use about as many).
+AUTO_IMPUTATION_STEPS = 3000
+
+
+def imputation_steps(steps_per_epoch: int) -> int:
+    """Training length of an imputer's ``epochs="auto"``: 3,000 steps, within [10, 2,000] epochs."""
+    return int(min(max(AUTO_IMPUTATION_STEPS, 10 * steps_per_epoch), 2000 * steps_per_epoch))
+
+
+def steps_trained(history: list[dict]) -> int:
+    """Generator steps a history records (its last ``step``; 0 when empty)."""
+    return int(history[-1]["step"]) if history else 0
+
+
+def diverged(history: list[dict]) -> bool:
+    """Whether training stopped on a non-finite loss."""
+    return bool(history) and not all(math.isfinite(v) for k, v in history[-1].items() if k.startswith("loss"))
+
+
 def log_interval(n_steps: int, steps_per_epoch: int, max_records: int = 200) -> int:
     """Steps per history record: one epoch, or more so that there are at most ``max_records``."""
     return max(1, steps_per_epoch, math.ceil(n_steps / max_records))
@@ -150,7 +169,7 @@ def run_steps(
     """
     history: list[dict] = []
     n_intervals = math.ceil(n_steps / log_every)
-    interactive = sys.stderr.isatty()
+    interactive = bool(getattr(sys.stderr, "isatty", lambda: False)())
     bar = tqdm(
         total=n_steps,
         desc="ganaug",
@@ -182,6 +201,8 @@ def run_steps(
             bar.close()
             if keep is not None:
                 keep.load_state_dict(finite_state)
+            if validation is not None and validation.best_state is not None:
+                validation.restore_best()
             warnings.warn(
                 f"GAN losses became non-finite by step {done} ({losses}); training stopped and the "
                 f"generator was put back to its state at step {done - todo}. Try a lower learning rate "

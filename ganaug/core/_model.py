@@ -32,12 +32,15 @@ def draw_seed(rng: np.random.RandomState) -> int:
 def seeded(device: torch.device, seed: int) -> Iterator[torch.Generator]:
     """Seed torch's global generator inside ``fork_rng`` and yield a device generator.
 
-    Weight initialisation and dropout draw from the global generator, so
-    the caller's global RNG state is untouched and CPU runs repeat exactly.
+    Weight initialisation and dropout draw from the global generator (inside
+    ``fork_rng``, so the caller's global RNG state is untouched and CPU runs
+    repeat exactly); everything else draws from the yielded generator, whose
+    seed is derived from ``seed`` so the two streams do not coincide.
     """
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
-        yield torch.Generator(device=device).manual_seed(seed)
+        derived = int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0] >> 1)
+        yield torch.Generator(device=device).manual_seed(derived)
 
 
 class GeneratorModel:

@@ -17,6 +17,8 @@ on the images' device.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch.nn import functional as F
 
@@ -54,14 +56,19 @@ def translation(x: torch.Tensor, rng: torch.Generator, ratio: float = 0.125) -> 
     return flat.gather(2, index).view_as(x)
 
 
+def box_mask(h: int, w: int, top: torch.Tensor, left: torch.Tensor, size_h: Any, size_w: Any) -> torch.Tensor:
+    """Boolean ``(n, h, w)``: inside each image's box (corners and sizes of shape (n, 1, 1), or ints)."""
+    rows = torch.arange(h, device=top.device).view(1, h, 1)
+    cols = torch.arange(w, device=top.device).view(1, 1, w)
+    return (rows >= top) & (rows < top + size_h) & (cols >= left) & (cols < left + size_w)
+
+
 def cutout(x: torch.Tensor, rng: torch.Generator, ratio: float = 0.5) -> torch.Tensor:
     n, _, h, w = x.shape
     size_h, size_w = int(h * ratio + 0.5), int(w * ratio + 0.5)
     top = torch.randint(0, h + 1 - size_h % 2, (n, 1, 1), generator=rng, device=x.device) - size_h // 2
     left = torch.randint(0, w + 1 - size_w % 2, (n, 1, 1), generator=rng, device=x.device) - size_w // 2
-    rows = torch.arange(h, device=x.device).view(1, h, 1)
-    cols = torch.arange(w, device=x.device).view(1, 1, w)
-    inside = (rows >= top) & (rows < top + size_h) & (cols >= left) & (cols < left + size_w)
+    inside = box_mask(h, w, top, left, size_h, size_w)
     return x * (~inside).unsqueeze(1).to(x.dtype)
 
 

@@ -41,6 +41,15 @@ class ImageFormat:
     height: int
     width: int
     dtype: np.dtype
+    columns: Any = None  # the column labels of a DataFrame of flattened images
+
+    def wrap(self, rows: np.ndarray, index: Any = None) -> Any:
+        """Images in this layout, as a DataFrame when they came as one."""
+        if self.columns is None:
+            return rows
+        import pandas as pd
+
+        return pd.DataFrame(rows, columns=self.columns, index=index)
 
     @property
     def n_features(self) -> int:
@@ -94,8 +103,23 @@ def _as_array(X: Any) -> np.ndarray:
     return array
 
 
+def _channel_axis(first: int, last: int, channels: str, what: str) -> str:
+    """``"first"`` or ``"last"``: where the channels of a 3-axis image shape are."""
+    if channels != "auto":
+        return channels
+    if first in _CHANNELS:
+        return "first"
+    if last in _CHANNELS:
+        return "last"
+    raise ValueError(
+        f"Cannot tell the channel axis of {what}: expected (C, H, W) or (H, W, C) with C in 1, 3, 4. "
+        "Pass channels='first' or channels='last'."
+    )
+
+
 def image_format(X: Any, image_shape: Any = None, channels: str = "auto") -> tuple[np.ndarray, ImageFormat]:
     """The array of ``X`` and its :class:`ImageFormat`, or a ValueError saying what is wrong."""
+    columns = X.columns if hasattr(X, "columns") and hasattr(X, "to_numpy") else None
     array = _as_array(X)
     if image_shape is not None:
         shape = tuple(int(s) for s in np.ravel(image_shape))
@@ -112,24 +136,16 @@ def image_format(X: Any, image_shape: Any = None, channels: str = "auto") -> tup
                 f"{array.shape[1]} columns."
             )
         if len(shape) == 2:
-            fmt = ImageFormat("flat-chw", 1, shape[0], shape[1], array.dtype)
-        elif channels == "last":
-            fmt = ImageFormat("flat-hwc", shape[2], shape[0], shape[1], array.dtype)
+            fmt = ImageFormat("flat-chw", 1, shape[0], shape[1], array.dtype, columns)
+        elif _channel_axis(shape[0], shape[2], channels, f"image_shape={shape}") == "last":
+            fmt = ImageFormat("flat-hwc", shape[2], shape[0], shape[1], array.dtype, columns)
         else:
-            fmt = ImageFormat("flat-chw", shape[0], shape[1], shape[2], array.dtype)
+            fmt = ImageFormat("flat-chw", shape[0], shape[1], shape[2], array.dtype, columns)
     elif array.ndim == 3:
         fmt = ImageFormat("nhw", 1, array.shape[1], array.shape[2], array.dtype)
     elif array.ndim == 4:
-        first, last = array.shape[1] in _CHANNELS, array.shape[3] in _CHANNELS
-        if channels == "first" or (channels == "auto" and first):
-            layout = "nchw"
-        elif channels == "last" or (channels == "auto" and last):
-            layout = "nhwc"
-        else:
-            raise ValueError(
-                f"Cannot tell the channel axis of images of shape {array.shape}: expected (n, C, H, W) "
-                "or (n, H, W, C) with C in 1, 3, 4. Pass channels='first' or channels='last'."
-            )
+        axis = _channel_axis(array.shape[1], array.shape[3], channels, f"images of shape {array.shape}")
+        layout = "nchw" if axis == "first" else "nhwc"
         if layout == "nchw":
             fmt = ImageFormat(layout, array.shape[1], array.shape[2], array.shape[3], array.dtype)
         else:
@@ -176,13 +192,20 @@ class Images:
     def __len__(self) -> int:
         return self.array.shape[0]
 
-    def join(self, new: np.ndarray) -> np.ndarray:
-        """The original images, unchanged and first, then ``new`` (already in this format)."""
-        return (
-            np.concatenate([self.array, new.astype(self.array.dtype, copy=False)])
-            if len(new)
-            else self.array.copy()
-        )
+    def join(self, new: Any) -> Any:
+        """The original images, unchanged and first, then ``new`` (already in this format).
+
+        A DataFrame of flattened images keeps its index and dtypes; new rows continue the index.
+        """
+        X = self.original
+        if self.format.columns is not None:
+            import pandas as pd
+
+            start = X.index.max() + 1 if pd.api.types.is_integer_dtype(X.index) and len(X) else len(X)
+            new = new.set_axis(pd.RangeIndex(start, start + len(new)))
+            return pd.concat([X, new.astype(X.dtypes.to_dict())]) if len(new) else X.copy()
+        new = np.asarray(new, dtype=self.array.dtype)
+        return np.concatenate([self.array, new]) if len(new) else self.array.copy()
 
 
 def check_images(X: Any, image_shape: Any = None, channels: str = "auto") -> Images:
@@ -218,7 +241,7 @@ class ImageEncoder:
     def fit(self, images: Images) -> ImageEncoder:
         self.format_ = images.format
         values = images.array
-        if values.dtype == np.uint8:
+        if self.format_.dtype == np.uint8:  # also after a placeholder turned the array into floats
             self.low_, self.high_ = 0.0, 255.0
         else:
             observed = values[~np.isnan(values)] if values.dtype.kind == "f" else values
@@ -260,14 +283,18 @@ class ImageEncoder:
         return x.astype(np.float32)
 
     def observed(self, images: Images) -> np.ndarray:
-        """Boolean ``(n, C, S, S)``: known pixels (the padding counts as known)."""
+        """Boolean ``(n, C, S, S)``: known pixels; padding is known where the edge it copies is."""
         self._check_format(images)
         known = ~np.isnan(images.pixels)
         (top, bottom), (left, right) = self._pad()
-        return np.pad(known, ((0, 0), (0, 0), (top, bottom), (left, right)), constant_values=True)
+        return np.pad(known, ((0, 0), (0, 0), (top, bottom), (left, right)), mode="edge")
 
-    def inverse_transform(self, Z: np.ndarray) -> np.ndarray:
-        """Model images back to the fit format, dtype and range."""
+    def inverse_transform(self, Z: np.ndarray) -> Any:
+        """Model images back to the fit format, dtype and range (a DataFrame if fitted on one)."""
+        return self.format_.wrap(self.decode(Z))
+
+    def decode(self, Z: np.ndarray) -> np.ndarray:
+        """Model images back to the fit layout, dtype and range, as an array."""
         (top, _), (left, _) = self._pad()
         h, w = self.format_.height, self.format_.width
         x = np.asarray(Z, dtype=np.float64)[:, :, top : top + h, left : left + w]

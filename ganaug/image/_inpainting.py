@@ -22,15 +22,15 @@ from ganaug.core import (
     adam,
     draw_seed,
     gain_step,
+    imputation_steps,
     log_interval,
     run_steps,
     seeded,
     step_budget,
 )
+from ganaug.image._augment import box_mask
 from ganaug.image._encoder import ImageEncoder, Images
 from ganaug.image._nets import InpaintGenerator, PixelDiscriminator
-
-_AUTO_STEPS = 3000
 
 
 def hide_pixels_or_block(known: torch.Tensor, rate: float, rng: torch.Generator) -> torch.Tensor:
@@ -45,9 +45,7 @@ def hide_pixels_or_block(known: torch.Tensor, rate: float, rng: torch.Generator)
     side = torch.randint(max(h // 4, 1), max(h // 2, 1) + 1, (n, 1, 1), generator=rng, device=device)
     top = (torch.rand(n, 1, 1, generator=rng, device=device) * (h - side + 1)).long()
     left = (torch.rand(n, 1, 1, generator=rng, device=device) * (w - side + 1)).long()
-    rows = torch.arange(h, device=device).view(1, h, 1)
-    cols = torch.arange(w, device=device).view(1, 1, w)
-    block = ((rows >= top) & (rows < top + side) & (cols >= left) & (cols < left + side)).unsqueeze(1)
+    block = box_mask(h, w, top, left, side, side).unsqueeze(1)
     use_block = torch.rand(n, 1, 1, 1, generator=rng, device=device) < 0.5
     return torch.where(use_block, block, scattered).expand_as(known)
 
@@ -107,7 +105,7 @@ class InpaintingGAN(GeneratorModel):
                 config.epochs,
                 None,
                 steps_per_epoch,
-                lambda: int(np.clip(_AUTO_STEPS, 10 * steps_per_epoch, 2000 * steps_per_epoch)),
+                lambda: imputation_steps(steps_per_epoch),
             )
             history = run_steps(
                 step,
@@ -170,12 +168,13 @@ class ImageImputation:
         """The images with their NaN pixels filled; observed pixels are the input's, unchanged."""
         data = self.encoder.transform(images)
         observed = self.encoder.observed(images)
-        filled = self.encoder.inverse_transform(self.model.impute(data, observed, seed, sample))
+        filled = self.encoder.decode(self.model.impute(data, observed, seed, sample))
         original = images.array
         out = (
             np.where(np.isnan(original), filled, original) if original.dtype.kind == "f" else original.copy()
         )
-        return out.astype(images.format.dtype, copy=False)
+        index = getattr(images.original, "index", None)
+        return images.format.wrap(out.astype(images.format.dtype, copy=False), index)
 
     def feature_names_out(self, names: np.ndarray) -> np.ndarray:
         return np.asarray(names, dtype=object)

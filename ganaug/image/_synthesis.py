@@ -22,12 +22,16 @@ from ganaug.core import (
     SynthesisConfig,
     adam,
     autocast,
+    class_groups,
+    diverged,
     draw_seed,
     hinge_step,
     log_interval,
+    rows_of_classes,
     run_steps,
     seeded,
     step_budget,
+    steps_trained,
 )
 from ganaug.image._augment import diff_augment
 from ganaug.image._encoder import ImageEncoder, Images
@@ -54,11 +58,12 @@ def mode_seeking_loss(fake: torch.Tensor, noise: torch.Tensor, eps: float = 1e-5
     mean ratio between the images' distance and their noises' distance, so
     a generator that maps different noise to the same image pays for it.
     """
-    half = fake.shape[0] // 2
-    if half == 0:
+    half = (fake.shape[0] + 1) // 2  # row i pairs with row i + half
+    pairs = fake.shape[0] - half
+    if pairs == 0:
         return fake.sum() * 0
-    image_gap = (fake[:half] - fake[half : 2 * half]).abs().flatten(1).mean(1)
-    noise_gap = (noise[:half] - noise[half : 2 * half]).abs().mean(1)
+    image_gap = (fake[:pairs] - fake[half:]).abs().flatten(1).mean(1)
+    noise_gap = (noise[:pairs] - noise[half:]).abs().mean(1)
     return 1.0 / ((image_gap / noise_gap).mean() + eps)
 
 
@@ -113,7 +118,7 @@ class ImageGAN(GeneratorModel):
         """Train on encoded images ``(n, C, S, S)`` and their class codes; returns ``(model, history)``."""
         channels, size = data.shape[1], data.shape[2]
         B = batch_size
-        counts = np.bincount(codes, minlength=n_classes)
+        groups = class_groups(codes, n_classes)
         with seeded(device, seed) as rng:
             model = cls((channels, size, size), n_classes, config.embedding_dim, device)
             generator = model.generator
@@ -123,23 +128,24 @@ class ImageGAN(GeneratorModel):
                 critic = critic.to(memory_format=torch.channels_last)
                 images = images.contiguous(memory_format=torch.channels_last)
             # classes by log-frequency, then a row of the class: small classes get more draws
-            log_freq = np.log1p(counts)
-            class_probs = torch.as_tensor(log_freq / log_freq.sum(), dtype=torch.float32, device=device)
-            order = torch.as_tensor(np.argsort(codes, kind="stable"), device=device)
-            start = torch.as_tensor(np.cumsum(counts) - counts, device=device)
-            count = torch.as_tensor(counts, device=device)
+            class_probs = torch.as_tensor(groups["probs"], dtype=torch.float32, device=device)
+            order, start, count = (
+                torch.as_tensor(groups[k], device=device) for k in ("order", "start", "count")
+            )
             opt_g = adam(generator.parameters(), config.generator_lr, device, betas=(0.5, 0.999))
             opt_d = adam(critic.parameters(), config.discriminator_lr, device, betas=(0.5, 0.999))
             average = MovingAverage(generator)
             generator.train()
             critic.train()
 
+            half = (B + 1) // 2
+
             def draw() -> tuple[torch.Tensor, torch.Tensor, Any]:
-                # the two halves of a batch ask for the same classes: pairs for mode seeking
-                labels = torch.multinomial(class_probs, B // 2, replacement=True, generator=rng).repeat(2)
-                labels = torch.cat([labels, labels[: B % 2]])
-                u = torch.rand(B, generator=rng, device=device)
-                rows = order[start[labels] + (u * count[labels]).long().clamp_max(count[labels] - 1)]
+                # row i and row i + half ask for the same class: pairs for mode seeking
+                labels = torch.multinomial(class_probs, half, replacement=True, generator=rng).repeat(2)[:B]
+                rows = rows_of_classes(
+                    order, start, count, labels, torch.rand(B, generator=rng, device=device)
+                )
                 return images[rows], labels, labels
 
             def generate(labels: torch.Tensor) -> tuple[torch.Tensor, Any]:
@@ -171,10 +177,9 @@ class ImageGAN(GeneratorModel):
                 verbose=config.verbose,
                 keep=generator,
             )
-        averaged = average.average
-        if not all(torch.isfinite(p).all() for p in averaged.parameters()):
-            averaged = generator  # diverged: the loop put back the live generator's last finite weights
-        model.generator = averaged
+        # after a divergence the loop put back the live generator's last finite weights; the
+        # average has absorbed the diverging steps, so the live generator is used instead
+        model.generator = generator if diverged(history) else average.average
         model.generator.eval()
         return model, history
 
@@ -226,7 +231,6 @@ class ImageSynthesizer:
         self.encoder = ImageEncoder().fit(images)
         data = self.encoder.transform(images)
         codes = np.zeros(len(images), dtype=np.int64) if codes is None else codes
-        n_classes = max(n_classes, 1)
         self.batch_size, self.pac = min(self.config.batch_size, len(data)), 1
         self.model, self.history = ImageGAN.train(
             data, codes, n_classes, self.config, self.batch_size, device, draw_seed(rng)
@@ -263,7 +267,7 @@ class ImageSynthesizer:
 
     @property
     def n_steps(self) -> int:
-        return self.history[-1]["step"] if self.history else 0
+        return steps_trained(self.history)
 
     def generate(self, codes: np.ndarray, seed: int) -> np.ndarray:
         """Images for the given class codes, in the fitted format, dtype and range."""

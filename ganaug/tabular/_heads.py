@@ -6,7 +6,9 @@ membership matrix ``M`` sums the exponentials of each span (``e @ M``) and
 spreads the sums back onto their positions (``@ M.T``), and the three kinds
 are combined with ``torch.where``. The per-span maximum (subtracted for
 stability; a constant per span does not change a softmax) comes from one
-padded gather outside the autograd graph. The heads compute in float32 even
+padded gather outside the autograd graph and is spread back by an index
+gather, so it stays exact (one-hot samples compare against it) even under
+TF32 matrix products. The heads compute in float32 even
 under bf16 autocast: they are cheap, and softmax normalisation in bf16 is not.
 """
 
@@ -16,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ganaug.tabular._layout import EncodedLayout, Span, padded_index
+from ganaug.tabular._layout import EncodedLayout, Span
 
 
 def gumbel_noise(shape: torch.Size, like: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
@@ -50,7 +52,7 @@ class OutputHeads(nn.Module):
         kind = np.array([s.activation for s in layout.spans for _ in range(s.width)], dtype=object)
         softmax = layout.softmax_spans
         condition = [layout.spans[i] for i in layout.condition_spans]
-        index, mask = padded_index(softmax)
+        index, mask = layout.softmax_index()
         position = {s.start: j for j, s in enumerate(softmax)}
         self.register_buffer("is_tanh", torch.as_tensor(kind == "tanh"))
         self.register_buffer("is_softmax", torch.as_tensor(kind == "softmax"))
@@ -66,6 +68,10 @@ class OutputHeads(nn.Module):
         self.register_buffer(
             "condition_start", torch.as_tensor([s.start for s in condition], dtype=torch.long)
         )
+        span_of = np.zeros(width, dtype=np.int64)  # the softmax span of each position (0 elsewhere)
+        for j, sp in enumerate(softmax):
+            span_of[sp.start : sp.stop] = j
+        self.register_buffer("span_of_position", torch.as_tensor(span_of))
         self.has_softmax = bool(softmax)
         self.n_conditions = len(condition)
 
@@ -76,7 +82,7 @@ class OutputHeads(nn.Module):
 
     def _segment_softmax(self, x: torch.Tensor) -> torch.Tensor:
         """Softmax inside each span at its positions; 0 elsewhere."""
-        shift = self._span_max(x) @ self.softmax_members.T
+        shift = self._span_max(x)[:, self.span_of_position]
         e = torch.exp(torch.where(self.is_softmax, x - shift, float("-inf")))
         return e / ((e @ self.softmax_members) @ self.softmax_members.T).clamp_min(1e-30)
 
@@ -105,14 +111,15 @@ class OutputHeads(nn.Module):
         out = self(raw, rng, hard=True)
         if not self.has_softmax:
             return out
-        span_max = self._span_max(out) @ self.softmax_members.T
+        span_max = self._span_max(out)[:, self.span_of_position]
         return torch.where(self.is_softmax, (out == span_max).float(), out)
 
     def condition_log_normalizer(self, raw: torch.Tensor) -> torch.Tensor:
         """``logsumexp`` of the raw logits over each conditioning span, shape (B, n_conditions)."""
         with torch.autocast(raw.device.type, enabled=False):
             raw = raw.float()
-            span_max = self._span_max(raw)[:, self.condition_softmax]
-            shift = span_max @ self.condition_members.T
+            span_max = self._span_max(raw)
+            shift = span_max[:, self.span_of_position]
+            span_max = span_max[:, self.condition_softmax]
             e = torch.exp(torch.where(self.is_condition, raw - shift, float("-inf")))
             return torch.log(e @ self.condition_members) + span_max

@@ -27,6 +27,7 @@ from ganaug.core import (
     adam,
     draw_seed,
     gain_step,
+    imputation_steps,
     log_interval,
     run_steps,
     seeded,
@@ -38,8 +39,6 @@ from ganaug.tabular._heads import OutputHeads
 from ganaug.tabular._layout import EncodedLayout
 from ganaug.tabular._losses import reconstruction_loss
 from ganaug.tabular._nets import MLP
-
-_AUTO_STEPS = 3000  # generator updates when epochs="auto"
 
 
 class ImputationGAN(GeneratorModel):
@@ -111,7 +110,7 @@ class ImputationGAN(GeneratorModel):
                 config.epochs,
                 None,
                 steps_per_epoch,
-                lambda: int(np.clip(_AUTO_STEPS, 10 * steps_per_epoch, 2000 * steps_per_epoch)),
+                lambda: imputation_steps(steps_per_epoch),
             )
             validation = None
             if held is not None:

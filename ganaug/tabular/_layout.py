@@ -87,14 +87,6 @@ class EncodedLayout:
         return self.spans[-1].stop if self.spans else 0
 
     @property
-    def tanh_positions(self) -> np.ndarray:
-        return np.array([s.start for s in self.spans if s.activation == "tanh"], dtype=np.int64)
-
-    @property
-    def linear_positions(self) -> np.ndarray:
-        return np.array([s.start for s in self.spans if s.activation == "linear"], dtype=np.int64)
-
-    @property
     def position_columns(self) -> np.ndarray:
         """Source column of every encoded position, shape (width,)."""
         if not self.spans:
@@ -112,10 +104,6 @@ class EncodedLayout:
     @property
     def condition_widths(self) -> list[int]:
         return [self.spans[i].width for i in self.condition_spans]
-
-    def condition_index(self) -> tuple[np.ndarray, np.ndarray]:
-        """Padded positions of the conditioning spans, shape (n_cond, max_width)."""
-        return padded_index([self.spans[i] for i in self.condition_spans])
 
     def condition_codes(self, Z: np.ndarray) -> np.ndarray:
         """Category of every row in each conditioning span, shape (n, n_cond)."""

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ganaug.core import class_groups, rows_of_classes
+
 
 @dataclass
 class ConditionBatch:
@@ -68,12 +70,12 @@ class ConditionSampler:
         self.width_max = max(n_categories, default=1)
         self.feature_width = int(sum(n_categories))
         self.cond_width = (n_classes if supervised else 0) + self.feature_width
-        class_counts = np.bincount(class_codes, minlength=n_classes)
-        log_freq = np.log1p(class_counts)
+        groups = class_groups(class_codes, n_classes)
+        class_counts = groups["count"]
         tensors = {
-            "class_probs": log_freq / log_freq.sum(),
-            "class_order": np.argsort(class_codes, kind="stable"),
-            "class_start": np.cumsum(class_counts) - class_counts,
+            "class_probs": groups["probs"],
+            "class_order": groups["order"],
+            "class_start": groups["start"],
             "class_count": class_counts,
             "column_offset": np.cumsum([0, *n_categories[:-1]]) if n_categories else np.zeros(0),
         }
@@ -113,11 +115,6 @@ class ConditionSampler:
         self.to("cpu")
 
     # ----------------------------------------------------------------- draws
-    @property
-    def n_cond(self) -> int:
-        """Ones per conditional vector: the class (when supervised) and a category (when any)."""
-        return int(self.supervised) + int(self.n_columns > 0)
-
     def _cond_index(
         self, classes: torch.Tensor, column: torch.Tensor, category: torch.Tensor
     ) -> torch.Tensor:
@@ -154,8 +151,7 @@ class ConditionSampler:
             rows = self.order[column, pos]
         else:
             column = category = torch.zeros(batch_size, dtype=torch.long, device=self.device)
-            count = self.class_count[classes]
-            rows = self.class_order[self.class_start[classes] + (u * count).long().clamp_max(count - 1)]
+            rows = rows_of_classes(self.class_order, self.class_start, self.class_count, classes, u)
         return ConditionBatch(rows, self._cond_index(classes, column, category), column, category)
 
     def sample_condition(self, classes: torch.Tensor, rng: torch.Generator) -> torch.Tensor:

@@ -29,6 +29,7 @@ from ganaug.core import (
     run_steps,
     seeded,
     step_budget,
+    steps_trained,
     wgan_gp_step,
 )
 from ganaug.tabular._container import Table
@@ -321,7 +322,7 @@ class TabularSynthesizer:
     @property
     def n_steps(self) -> int:
         """Generator steps actually trained."""
-        return self.history[-1]["step"] if self.history else 0
+        return steps_trained(self.history)
 
     def generate(self, codes: np.ndarray, seed: int) -> Any:
         """Rows for the given class codes, in the fitted table's container."""
