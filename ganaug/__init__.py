@@ -2,7 +2,8 @@
 
 from ganaug._augmenter import GANAugmenter
 from ganaug._imputer import GANImputer
+from ganaug.io import load, save
 
 __version__ = "0.1.0"
 
-__all__ = ["GANAugmenter", "GANImputer", "__version__"]
+__all__ = ["GANAugmenter", "GANImputer", "__version__", "load", "save"]
