@@ -10,7 +10,9 @@ bundled 8x8 digits, writes ``real_vs_generated.png`` (one row per class: real
 digits, then generated ones) and prints how often a classifier trained on real
 digits reads each generated digit as the class it was asked for.
 
-``ganaug augment data.csv --target y --out balanced.csv`` rebalances a CSV file.
+``ganaug augment data.csv --target y --out balanced.csv`` rebalances a CSV file;
+``ganaug impute data.csv --out filled.csv`` fills its empty cells. ``ganaug
+--help`` and each command's ``--help`` list the options with their defaults.
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
-import pandas as pd
 
-
-def _counts(y: pd.Series) -> str:
+def _counts(y: Any) -> str:
     return ", ".join(f"{k.strip()!s}: {v}" for k, v in sorted(y.value_counts().items()))
 
 
-def demo(epochs: int, device: str, seed: int) -> int:
+def demo(epochs: Any, device: str, seed: int, verbose: bool = True) -> int:
+    import pandas as pd
     from imblearn.over_sampling import RandomOverSampler
     from sklearn.metrics import (
         average_precision_score,
@@ -50,13 +52,13 @@ def demo(epochs: int, device: str, seed: int) -> int:
     print(f"  task: predict income{minority!s}; training set cut to 5% minority, test set kept natural")
     print(f"  training rows before: {_counts(y_train)}")
 
-    augmenter = GANAugmenter(epochs=epochs, device=device, random_state=seed, verbose=True)
+    augmenter = GANAugmenter(epochs=epochs, device=device, random_state=seed, verbose=verbose)
     start = time.perf_counter()
     X_res, y_res = augmenter.fit_resample(X_train, y_train)
     seconds = time.perf_counter() - start
     print(
         f"  training rows after:  {_counts(y_res)}  ({len(X_res) - len(X_train)} synthetic rows, "
-        f"{epochs} epochs on {augmenter.device_}, {seconds:.1f} s)"
+        f"{augmenter.n_iter_} steps on {augmenter.device_}, {seconds:.1f} s)"
     )
     print("  a few synthetic minority rows:")
     with pd.option_context("display.width", 160, "display.max_columns", 8):
@@ -86,7 +88,7 @@ def demo(epochs: int, device: str, seed: int) -> int:
     return 0
 
 
-def demo_images(device: str, seed: int, out: str) -> int:
+def demo_images(device: str, seed: int, out: str, verbose: bool = True) -> int:
     import numpy as np
     from sklearn.datasets import load_digits
     from sklearn.linear_model import LogisticRegression
@@ -98,7 +100,7 @@ def demo_images(device: str, seed: int, out: str) -> int:
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
     print("ganaug demo --images: a conditional GAN on scikit-learn's 8x8 digits (1,257 training images)")
-    augmenter = GANAugmenter(image_shape=(8, 8), device=device, random_state=seed, verbose=True)
+    augmenter = GANAugmenter(image_shape=(8, 8), device=device, random_state=seed, verbose=verbose)
     start = time.perf_counter()
     augmenter.fit(X_train, y_train)
     seconds = time.perf_counter() - start
@@ -127,46 +129,138 @@ def demo_images(device: str, seed: int, out: str) -> int:
     return 0
 
 
-def augment(path: str, target: str, out: str, epochs: int, device: str, seed: int) -> int:
+def _read_csv(path: str) -> Any:
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path)
+    except FileNotFoundError:
+        raise SystemExit(f"ganaug: error: no such file: {path}") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise SystemExit(f"ganaug: error: cannot read {path} as CSV: {exc}") from None
+
+
+def _sampling_strategy(text: str) -> Any:
+    """``auto``, ``minority``, ..., a float, or ``label=count,label=count``."""
+    if "=" in text:
+        pairs = [item.split("=", 1) for item in text.split(",")]
+        return {label.strip(): int(count) for label, count in pairs}
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def augment(
+    path: str, target: str, out: str, epochs: Any, strategy: str, device: str, seed: int, verbose: bool
+) -> int:
     from ganaug import GANAugmenter
 
-    frame = pd.read_csv(path)
+    frame = _read_csv(path)
     if target not in frame:
-        print(f"error: column {target!r} is not in {path} (columns: {list(frame.columns)})", file=sys.stderr)
-        return 2
+        raise SystemExit(
+            f"ganaug: error: column {target!r} is not in {path} (columns: {list(frame.columns)})"
+        )
     y = frame.pop(target)
-    X_res, y_res = GANAugmenter(epochs=epochs, device=device, random_state=seed, verbose=True).fit_resample(
-        frame, y
+    strategy_value = _sampling_strategy(strategy)
+    if isinstance(strategy_value, dict) and y.dtype != object:  # labels read from the command line are str
+        strategy_value = {y.dtype.type(k): v for k, v in strategy_value.items()}
+    augmenter = GANAugmenter(
+        sampling_strategy=strategy_value, epochs=epochs, device=device, random_state=seed, verbose=verbose
     )
+    try:
+        X_res, y_res = augmenter.fit_resample(frame, y)
+    except ValueError as exc:
+        raise SystemExit(f"ganaug: error: {exc}") from None
     X_res[target] = y_res
     X_res.to_csv(out, index=False)
     print(f"{path}: {_counts(y.astype(str))} -> {out}: {_counts(y_res.astype(str))}")
     return 0
 
 
+def impute(path: str, out: str, epochs: Any, device: str, seed: int, verbose: bool) -> int:
+    from ganaug import GANImputer
+
+    frame = _read_csv(path)
+    holes = int(frame.isna().to_numpy().sum())
+    try:
+        filled = GANImputer(epochs=epochs, device=device, random_state=seed, verbose=verbose).fit_transform(
+            frame
+        )
+    except ValueError as exc:
+        raise SystemExit(f"ganaug: error: {exc}") from None
+    filled.to_csv(out, index=False)
+    print(f"{path}: {holes} empty cells in {frame.shape[0]} rows x {frame.shape[1]} columns -> {out}")
+    return 0
+
+
+def _epochs(text: str) -> Any:
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive int or 'auto', got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive int or 'auto', got {text!r}")
+    return value
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ganaug")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ganaug", description="GAN-based data augmentation.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    p_demo = commands.add_parser("demo", help="rebalance the bundled Adult sample and compare classifiers")
-    p_demo.add_argument("--epochs", type=int, default=200)
+    parser = argparse.ArgumentParser(
+        prog="ganaug",
+        description="GAN-based data augmentation and imputation (scikit-learn / imbalanced-learn).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{demo,augment,impute}")
+    fmt = {"formatter_class": argparse.ArgumentDefaultsHelpFormatter}
+    p_demo = commands.add_parser(
+        "demo", help="rebalance the bundled Adult sample and compare classifiers (or --images)", **fmt
+    )
+    p_demo.add_argument("--epochs", type=_epochs, default=200, help="training passes, or 'auto'")
     p_demo.add_argument(
-        "--images", action="store_true", help="train on 8x8 digits and draw real vs generated"
+        "--images", action="store_true", help="train on 8x8 digits and draw real vs generated instead"
     )
     p_demo.add_argument("--out", default="real_vs_generated.png", help="picture written by --images")
-    p_aug = commands.add_parser("augment", help="rebalance the classes of a CSV file")
-    p_aug.add_argument("path")
-    p_aug.add_argument("--target", required=True)
-    p_aug.add_argument("--out", required=True)
-    p_aug.add_argument("--epochs", type=int, default=300)
-    for p in (p_demo, p_aug):
-        p.add_argument("--device", default="auto")
-        p.add_argument("--seed", type=int, default=0)
+    p_aug = commands.add_parser("augment", help="rebalance the classes of a CSV file", **fmt)
+    p_aug.add_argument("path", help="CSV file with a header row")
+    p_aug.add_argument("--target", required=True, help="the column holding the class labels")
+    p_aug.add_argument("--out", required=True, help="CSV file to write: original rows, then synthetic ones")
+    p_aug.add_argument(
+        "--sampling-strategy",
+        default="auto",
+        help="as in imbalanced-learn: auto, minority, 'not majority', all, a ratio, or label=count,...",
+    )
+    p_imp = commands.add_parser("impute", help="fill the empty cells of a CSV file", **fmt)
+    p_imp.add_argument("path", help="CSV file with a header row; empty cells are missing")
+    p_imp.add_argument("--out", required=True, help="CSV file to write")
+    for p in (p_aug, p_imp):
+        p.add_argument("--epochs", type=_epochs, default="auto", help="training passes, or 'auto'")
+    for p in (p_demo, p_aug, p_imp):
+        p.add_argument("--device", default="auto", help="'auto' (CUDA when present), 'cpu', 'cuda', 'cuda:1'")
+        p.add_argument("--seed", type=int, default=0, help="random seed")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    verbose = not args.quiet
     if args.command == "demo" and args.images:
-        return demo_images(args.device, args.seed, args.out)
+        return demo_images(args.device, args.seed, args.out, verbose)
     if args.command == "demo":
-        return demo(args.epochs, args.device, args.seed)
-    return augment(args.path, args.target, args.out, args.epochs, args.device, args.seed)
+        return demo(args.epochs, args.device, args.seed, verbose)
+    if args.command == "impute":
+        return impute(args.path, args.out, args.epochs, args.device, args.seed, verbose)
+    return augment(
+        args.path, args.target, args.out, args.epochs, args.sampling_strategy, args.device, args.seed, verbose
+    )
 
 
 if __name__ == "__main__":
