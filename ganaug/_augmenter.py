@@ -267,6 +267,11 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             validate_data(self, features, skip_check_array=True, reset=True)
             self.classes_ = self.class_counts_ = None
             return data, None, False
+        n_missing = int(pd.isna(np.asarray(y, dtype=object)).sum())
+        if n_missing:
+            raise ValueError(
+                f"y has {n_missing} missing label(s) (None or NaN); drop those rows or give them a class."
+            )
         check_classification_targets(y)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         y = np.asarray(y)
@@ -386,7 +391,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             y_res.index = X_res.index
         return y_res
 
-    def sample(self, n_samples: int, y: Any = None) -> tuple[Any, Any]:
+    def sample(self, n_samples: int, y: Any = None, random_state: Any = None) -> tuple[Any, Any]:
         """Draw synthetic rows from the fitted model.
 
         Parameters
@@ -397,6 +402,11 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             A single class label (all rows of that class), one label per row,
             or ``None`` to follow the training class frequencies. Must be
             ``None`` after an unsupervised ``fit(X)``.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the draws. ``None`` uses the estimator's ``random_state``:
+            with an int there, every call returns the same rows (as
+            ``GaussianMixture.sample`` does), so draw batches with different
+            seeds here (or a ``RandomState``) to get different rows.
 
         Returns
         -------
@@ -408,7 +418,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         check_is_fitted(self, "model_")
         if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples <= 0:
             raise ValueError(f"n_samples={n_samples!r} must be a positive int.")
-        rng = check_random_state(self.random_state)
+        rng = check_random_state(self.random_state if random_state is None else random_state)
         seed = draw_seed(rng)
         if self.classes_ is None:
             if y is not None:

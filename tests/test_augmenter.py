@@ -201,7 +201,7 @@ def test_training_length_follows_the_table():
             [0, 1] * 20,
             {},
             ValueError,
-            "every value is unique",
+            "looks like an identifier",
         ),
     ],
 )
@@ -320,3 +320,51 @@ def test_ctgan_engine_gives_exact_labels(imbalanced):
     np.testing.assert_array_equal(X_res[: len(X)], X)
     X_new, y_new = aug.sample(5, y=2)
     assert X_new.shape == (5, X.shape[1]) and (y_new == 2).all()
+
+
+def test_sample_random_state_gives_fresh_batches(imbalanced):
+    X, y = imbalanced
+    aug = GANAugmenter(**FAST).fit(X, y)
+    a, _ = aug.sample(20, y=1)
+    b, _ = aug.sample(20, y=1)
+    c, _ = aug.sample(20, y=1, random_state=1)
+    d, _ = aug.sample(20, y=1, random_state=1)
+    np.testing.assert_array_equal(a, b)  # the estimator's int seed: reproducible
+    np.testing.assert_array_equal(c, d)
+    assert not np.array_equal(a, c)
+
+
+def test_missing_labels_are_named():
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    y = np.array(["a"] * 15 + ["b"] * 13 + [None] * 2, dtype=object)
+    with pytest.raises(ValueError, match=r"y has 2 missing label\(s\)"):
+        GANAugmenter(**FAST).fit_resample(X, y)
+
+
+def test_stray_strings_in_a_numeric_column_are_reported():
+    rng = np.random.default_rng(0)
+    amount = rng.normal(size=60).round(2).astype(object)
+    amount[[3, 7]] = "missing"
+    frame = pd.DataFrame({"amount": amount, "x": rng.normal(size=60)})
+    with pytest.warns(
+        UserWarning, match=r"Column 'amount' holds numbers except for 2 value\(s\) such as \['missing'\]"
+    ):
+        GANAugmenter(**FAST).fit(frame)
+
+
+def test_synthetic_floats_keep_the_column_decimals():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"price": rng.uniform(1, 500, 200).round(2), "qty": rng.normal(size=200)})
+    X_new, _ = GANAugmenter(**FAST).fit(frame).sample(100)
+    assert np.allclose(X_new["price"], X_new["price"].round(2), rtol=0, atol=1e-9)
+    assert not np.allclose(X_new["qty"], X_new["qty"].round(6))  # full precision stays
+
+
+def test_near_unique_identifier_with_a_duplicate_is_refused():
+    ids = [f"cust_{i:05d}" for i in range(60)]
+    ids[5] = ids[4]  # one duplicate does not make it a category
+    frame = pd.DataFrame({"id": ids, "x": np.arange(60.0)})
+    with pytest.raises(
+        ValueError, match=r"Column 'id' looks like an identifier: 59 distinct values in 60 rows"
+    ):
+        GANAugmenter(**FAST).fit(frame)

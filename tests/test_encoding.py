@@ -138,7 +138,7 @@ def test_explicit_categorical_features_by_name_index_and_mask(mixed_frame):
     [
         (pd.DataFrame({"x": [1.0, np.inf, 2.0]}), "auto", "infinite"),
         (pd.DataFrame({"x": ["a", "b"]}), None, "not numeric"),
-        (pd.DataFrame({"id": [f"u{i}" for i in range(50)]}), "auto", "every value is unique"),
+        (pd.DataFrame({"id": [f"u{i}" for i in range(50)]}), "auto", "looks like an identifier"),
         (pd.DataFrame({"x": [1.0, 2.0]}), ["nope"], "unknown column"),
         (pd.DataFrame({"x": [1.0, 2.0]}), [5], "out of range"),
     ],

@@ -38,6 +38,43 @@ class _ContinuousColumn:
     is_datetime: bool
     low: float
     high: float
+    decimals: int | None = None  # float columns whose values all have at most this many decimals
+
+
+#: A categorical column with at least this share of distinct values is an identifier.
+_ID_SHARE = 0.9
+#: Float columns keep their decimals when every value has at most this many.
+_MAX_DECIMALS = 6
+
+
+def _decimals(values: np.ndarray) -> int | None:
+    """The fewest decimals (0 to 6) that write every value exactly, or None."""
+    if values.size == 0:
+        return None
+    scale = np.maximum(np.abs(values), 1.0)
+    for d in range(_MAX_DECIMALS + 1):
+        if np.all(np.abs(np.round(values, d) - values) <= 1e-9 * scale):
+            return d
+    return None
+
+
+def _warn_stray_strings(name: Any, col: pd.Series) -> None:
+    """Warn when an object column is numbers but for a few strings (``'missing'``, ``'n/a'``)."""
+    if not pd.api.types.is_object_dtype(col.dtype):
+        return
+    observed = col.dropna()
+    if observed.empty:
+        return
+    numbers = pd.to_numeric(observed, errors="coerce")
+    strays = observed[numbers.isna()]
+    if 0 < len(strays) <= 0.1 * len(observed):
+        warnings.warn(
+            f"Column {name!r} holds numbers except for {len(strays)} value(s) such as "
+            f"{list(pd.unique(strays.astype(str)))[:5]}; it is treated as categorical. Replace those "
+            "values with NaN (e.g. pd.to_numeric(X[col], errors='coerce')) to model it as a number.",
+            UserWarning,
+            stacklevel=6,
+        )
 
 
 @dataclass
@@ -134,7 +171,10 @@ class TabularEncoder:
         spec = self.categorical_features
         n = frame.shape[1]
         if isinstance(spec, str) and spec == "auto":
-            return np.array([_is_categorical_dtype(frame[c].dtype) for c in frame.columns])
+            mask = np.array([_is_categorical_dtype(frame[c].dtype) for c in frame.columns])
+            for position in np.flatnonzero(mask):
+                _warn_stray_strings(frame.columns[position], frame.iloc[:, position])
+            return mask
         if spec is None:
             return np.zeros(n, dtype=bool)
         spec = np.asarray(spec)
@@ -210,11 +250,13 @@ class TabularEncoder:
                 categories = np.asarray(sorted(categories), dtype=object)
             except TypeError:  # mixed, unorderable types keep first-seen order
                 pass
-        if len(categories) == n_rows and n_rows > 20:
+        n_observed = len(observed)
+        if n_observed >= 20 and len(categories) >= _ID_SHARE * n_observed:
             raise ValueError(
-                f"Column {name!r} is categorical with {len(categories)} distinct values in "
-                f"{n_rows} rows: every value is unique, so no category can be learned. "
-                "Drop it (an identifier?) or declare it numeric in categorical_features."
+                f"Column {name!r} looks like an identifier: {len(categories)} distinct values in "
+                f"{n_observed} rows ({len(categories) / n_observed:.0%}). No category seen once can be "
+                "learned, and synthetic rows would copy real identifiers. Drop the column before "
+                "fitting (X.drop(columns=...)) and add identifiers of your own to the output if needed."
             )
         has_missing = bool(missing.any()) and self.missing == "category"
         return _CategoricalColumn(name, col.dtype, categories, has_missing)
@@ -257,7 +299,8 @@ class TabularEncoder:
         if self.continuous == "scalar":
             points = np.array([])
         has_missing = bool(missing.any()) and self.missing == "category"
-        spec = _ContinuousColumn(name, dtype, points, has_missing, step, is_datetime, low, high)
+        decimals = _decimals(observed) if step is None and not is_datetime else None
+        spec = _ContinuousColumn(name, dtype, points, has_missing, step, is_datetime, low, high, decimals)
         return spec, values
 
     @staticmethod
@@ -480,6 +523,8 @@ def _datetime_step(nanoseconds: np.ndarray) -> float:
 def _restore_continuous(col: _ContinuousColumn, values: np.ndarray) -> Any:
     if col.step is not None:
         values = np.round(values / col.step) * col.step
+    elif col.decimals is not None:
+        values = np.round(values, col.decimals)
     if col.is_datetime:
         as_int = np.where(np.isnan(values), 0, values).astype(np.int64)
         out = pd.Series(as_int.astype("datetime64[ns]"))
