@@ -55,6 +55,13 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     categorical_features : "auto", None, array-like of str or int, or bool mask, default="auto"
         Categorical columns. ``"auto"``: object, string, ``category`` and bool
         columns (and non-numeric columns of a numpy object array).
+    max_categories : int or None, default=200
+        A categorical column with more categories keeps its
+        ``max_categories - 1`` most frequent ones as their own slots and
+        groups the others in one shared slot, decoded (or imputed) as one of
+        them at their observed rates; a warning names the column. It keeps
+        training time and memory bounded (a 4,900-level column is 4,900
+        encoded columns). ``None``: no limit.
     epochs : int or "auto", default="auto"
         Training length. An int counts passes over the data. ``"auto"``
         counts generator steps and follows the data. Tables: 300 epochs
@@ -205,6 +212,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         *,
         sampling_strategy: Any = "auto",
         categorical_features: Any = "auto",
+        max_categories: int | None = 200,
         epochs: Any = "auto",
         max_steps: int | None = None,
         batch_size: Any = "auto",
@@ -229,6 +237,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.categorical_features = categorical_features
+        self.max_categories = max_categories
         self.epochs = epochs
         self.max_steps = max_steps
         self.batch_size = batch_size

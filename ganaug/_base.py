@@ -14,6 +14,7 @@ from ganaug.core import ImputationConfig, SynthesisConfig
 #: Constraints of the training parameters every GAN estimator takes.
 GAN_PARAMETER_CONSTRAINTS: dict = {
     "categorical_features": [StrOptions({"auto"}), "array-like", None],
+    "max_categories": [Interval(Integral, 2, None, closed="left"), None],
     "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "max_steps": [Interval(Integral, 1, None, closed="left"), None],
     "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],

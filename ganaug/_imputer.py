@@ -44,6 +44,13 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
     categorical_features : "auto", None, array-like of str or int, or bool mask, default="auto"
         Categorical columns; ``"auto"`` uses dtypes (object, string,
         ``category``, bool).
+    max_categories : int or None, default=200
+        A categorical column with more categories keeps its
+        ``max_categories - 1`` most frequent ones as their own slots and
+        groups the others in one shared slot, decoded (or imputed) as one of
+        them at their observed rates; a warning names the column. It keeps
+        training time and memory bounded (a 4,900-level column is 4,900
+        encoded columns). ``None``: no limit.
     add_indicator : bool, default=False
         Append the :class:`~sklearn.impute.MissingIndicator` columns of the
         features that had missing values at fit.
@@ -176,6 +183,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
             k: GAN_PARAMETER_CONSTRAINTS[k]
             for k in (
                 "categorical_features",
+                "max_categories",
                 "generator_dim",
                 "discriminator_dim",
                 "device",
@@ -207,6 +215,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         *,
         missing_values: Any = np.nan,
         categorical_features: Any = "auto",
+        max_categories: int | None = 200,
         add_indicator: bool = False,
         handle_unknown: str = "keep",
         keep_empty_features: bool = False,
@@ -231,6 +240,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
     ) -> None:
         self.missing_values = missing_values
         self.categorical_features = categorical_features
+        self.max_categories = max_categories
         self.add_indicator = add_indicator
         self.handle_unknown = handle_unknown
         self.keep_empty_features = keep_empty_features

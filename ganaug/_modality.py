@@ -49,12 +49,13 @@ class TabularModality:
     def synthesizer(self, config: SynthesisConfig, params: dict) -> Any:
         config = resolve_auto(config, self.name)
         kind = CTGANSynthesizer if params["engine"] == "ctgan" else TabularSynthesizer
-        return kind(config, params["categorical_features"])
+        return kind(config, params["categorical_features"], params["max_categories"])
 
     def imputation(self, config: ImputationConfig, params: dict) -> TabularImputation:
         return TabularImputation(
             config,
             params["categorical_features"],
+            max_categories=params["max_categories"],
             add_indicator=params["add_indicator"],
             keep_empty_features=params["keep_empty_features"],
             handle_unknown=params["handle_unknown"],

@@ -368,3 +368,17 @@ def test_near_unique_identifier_with_a_duplicate_is_refused():
         ValueError, match=r"Column 'id' looks like an identifier: 59 distinct values in 60 rows"
     ):
         GANAugmenter(**FAST).fit(frame)
+
+
+def test_high_cardinality_columns_are_grouped_with_a_warning():
+    rng = np.random.default_rng(0)
+    levels = np.array([f"shop_{i}" for i in range(600)], dtype=object)
+    weights = 1.0 / np.arange(1, 601)
+    shop = rng.choice(levels, size=1500, p=weights / weights.sum())
+    frame = pd.DataFrame({"shop": shop, "amount": rng.gamma(2.0, 10.0, 1500).round(2)})
+    with pytest.warns(UserWarning, match=r"Column 'shop' has \d+ categories: the 49 most frequent"):
+        aug = GANAugmenter(max_categories=50, **FAST).fit(frame)
+    assert aug.encoder_.layout_.width < 50 + 20  # 49 levels + the shared slot + the amount's modes
+    X_new, _ = aug.sample(3000)
+    assert set(X_new["shop"]) <= set(shop)
+    assert X_new["shop"].nunique() > 50  # grouped levels come back as themselves, not as "other"

@@ -117,9 +117,13 @@ class CTGANSynthesizer:
     ctgan and restores the container; ctgan does its own encoding.
     """
 
-    def __init__(self, config: SynthesisConfig, categorical_features: Any = "auto") -> None:
+    def __init__(
+        self, config: SynthesisConfig, categorical_features: Any = "auto", max_categories: int | None = None
+    ) -> None:
         self.config = config
-        self.categorical_features = categorical_features
+        self.categorical_features = (
+            categorical_features  # ctgan models every category (max_categories unused)
+        )
 
     def fit(
         self,

@@ -81,8 +81,20 @@ def _warn_stray_strings(name: Any, col: pd.Series) -> None:
 class _CategoricalColumn:
     name: Any
     dtype: Any
-    categories: np.ndarray  # object array of the observed categories
+    categories: np.ndarray  # object array of the categories modelled one by one
     has_missing: bool
+    rare: np.ndarray | None = None  # categories sharing one slot (beyond max_categories), or None
+    rare_probs: np.ndarray | None = None  # their observed shares within that slot
+
+    @property
+    def width(self) -> int:
+        """Slots of the column's one-hot span: categories, the shared rare slot, the missing slot."""
+        return len(self.categories) + int(self.rare is not None) + int(self.has_missing)
+
+    @property
+    def known(self) -> list:
+        """Every category seen at fit, modelled one by one or in the rare slot."""
+        return list(self.categories) + ([] if self.rare is None else list(self.rare))
 
 
 def _is_categorical_dtype(dtype: Any) -> bool:
@@ -110,6 +122,11 @@ class TabularEncoder:
         exactly and at the right rate.
     max_point_masses : int, default=5
         At most this many point masses per column (the most frequent ones).
+    max_categories : int or None, default=None
+        A categorical column with more categories keeps its
+        ``max_categories - 1`` most frequent ones as their own slots and
+        groups the others in one shared slot, decoded to one of them at their
+        observed rates (with a warning naming the column). ``None``: no limit.
     continuous : {"modes", "scalar"}, default="modes"
         ``"modes"``: mode-specific normalisation (for synthesis). ``"scalar"``:
         one standardised value per column with a linear head, whose squared
@@ -154,6 +171,7 @@ class TabularEncoder:
         n_modes: int = 10,
         point_mass_threshold: float = 0.05,
         max_point_masses: int = 5,
+        max_categories: int | None = None,
         continuous: str = "modes",
         missing: str = "category",
         random_state: Any = None,
@@ -162,6 +180,7 @@ class TabularEncoder:
         self.n_modes = n_modes
         self.point_mass_threshold = point_mass_threshold
         self.max_point_masses = max_point_masses
+        self.max_categories = max_categories
         self.continuous = continuous
         self.missing = missing
         self.random_state = random_state
@@ -259,7 +278,28 @@ class TabularEncoder:
                 "fitting (X.drop(columns=...)) and add identifiers of your own to the output if needed."
             )
         has_missing = bool(missing.any()) and self.missing == "category"
-        return _CategoricalColumn(name, col.dtype, categories, has_missing)
+        limit = self.max_categories
+        if limit is None or len(categories) <= limit:
+            return _CategoricalColumn(name, col.dtype, categories, has_missing)
+        counts = observed.astype(object).value_counts()  # most frequent first
+        kept = set(counts.index[: limit - 1])
+        rare_counts = counts.iloc[limit - 1 :]
+        warnings.warn(
+            f"Column {name!r} has {len(categories):,} categories: the {limit - 1} most frequent "
+            f"({counts.iloc[: limit - 1].sum() / n_observed:.0%} of rows) are modelled one by one and the "
+            f"other {len(rare_counts):,} share one slot, decoded to one of them at their observed rates "
+            f"(max_categories={limit}).",
+            UserWarning,
+            stacklevel=6,
+        )
+        return _CategoricalColumn(
+            name,
+            col.dtype,
+            np.asarray([c for c in categories if c in kept], dtype=object),
+            has_missing,
+            np.asarray(rare_counts.index, dtype=object),
+            (rare_counts / rare_counts.sum()).to_numpy(dtype=np.float64),
+        )
 
     @staticmethod
     def _numeric_values(name: Any, col: pd.Series) -> np.ndarray:
@@ -335,7 +375,7 @@ class TabularEncoder:
                 spans.append(Span(start + 1, max(n_modes, 1), "softmax", position))
                 start += 1 + max(n_modes, 1)
             else:
-                width = len(col.categories) + int(col.has_missing)
+                width = col.width
                 condition.append(len(spans))
                 spans.append(Span(start, max(width, 1), "softmax", position))
                 start += max(width, 1)
@@ -368,9 +408,7 @@ class TabularEncoder:
         for j, col in enumerate(self.columns_):
             if isinstance(col, _CategoricalColumn):
                 series = frame.iloc[:, j]
-                out[:, j] = (
-                    series.notna().to_numpy() & ~series.astype(object).isin(list(col.categories)).to_numpy()
-                )
+                out[:, j] = series.notna().to_numpy() & ~series.astype(object).isin(col.known).to_numpy()
         return out
 
     def transform(self, X: Any) -> np.ndarray:
@@ -423,7 +461,10 @@ class TabularEncoder:
         """Category index of each entry; the missing slot, or -1 when missing is unobserved."""
         missing = series.isna().to_numpy()
         index = pd.Index(col.categories)
-        codes = index.get_indexer(series.astype(object).where(~missing, None))
+        values = series.astype(object).where(~missing, None)
+        codes = index.get_indexer(values)
+        if col.rare is not None:
+            codes = np.where(values.isin(list(col.rare)).to_numpy(), len(col.categories), codes)
         unknown = (codes < 0) & ~missing
         if unknown.any():
             values = pd.unique(series[unknown])[:5]
@@ -431,13 +472,13 @@ class TabularEncoder:
         if not missing.any():
             return codes
         if col.has_missing:
-            return np.where(missing, len(col.categories), codes)
+            return np.where(missing, col.width - 1, codes)
         if self.missing == "category":
             raise ValueError(f"Column {col.name!r} has missing values, but had none at fit.")
         return codes  # -1: unobserved
 
     # ---------------------------------------------------- inverse_transform
-    def inverse_transform(self, Z: np.ndarray, *, as_frame: bool = False) -> Any:
+    def inverse_transform(self, Z: np.ndarray, *, as_frame: bool = False, random_state: Any = None) -> Any:
         """Decode an encoded (or generated) matrix back to the fit container.
 
         With ``as_frame=True`` the result is a DataFrame with the fitted
@@ -447,6 +488,9 @@ class TabularEncoder:
         One-hot blocks are read by argmax, so soft outputs decode too.
         Continuous values are clipped to the training range and rounded for
         integer columns; categories come only from the training categories.
+        The shared slot of grouped rare categories (``max_categories``)
+        decodes to one of them at their observed rates, drawn with
+        ``random_state`` (an int seed; ``None`` means 0).
         """
         Z = np.asarray(Z)
         if Z.ndim != 2 or Z.shape[1] != self.layout_.width:
@@ -469,10 +513,16 @@ class TabularEncoder:
         cat_spans = self._spans_of(_CategoricalColumn)
         if cat_spans:
             codes = argmax_spans(Z, [s[0] for _, s in cat_spans])
+            rng = np.random.default_rng(0 if random_state is None else random_state)
             for i, (position, _) in enumerate(cat_spans):
                 col = self.columns_[position]
-                table = np.append(col.categories, np.nan).astype(object)
-                decoded[position] = _restore_categorical(col, table[codes[:, i]])
+                extra = np.array([None] * int(col.rare is not None) + [np.nan], dtype=object)
+                table = np.concatenate([col.categories, extra])  # stays 1-D whatever the categories
+                values = table[codes[:, i]]
+                if col.rare is not None:
+                    shared = codes[:, i] == len(col.categories)
+                    values[shared] = rng.choice(col.rare, size=int(shared.sum()), p=col.rare_probs)
+                decoded[position] = _restore_categorical(col, values)
         frame = pd.DataFrame({p: decoded[p] for p in range(len(self.columns_))}, index=pd.RangeIndex(n))
         return frame if as_frame else self.container_.wrap(frame)
 

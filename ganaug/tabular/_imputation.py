@@ -191,12 +191,14 @@ class TabularImputation:
         config: ImputationConfig,
         categorical_features: Any = "auto",
         *,
+        max_categories: int | None = None,
         add_indicator: bool = False,
         keep_empty_features: bool = False,
         handle_unknown: str = "keep",
     ) -> None:
         self.config = config
         self.categorical_features = categorical_features
+        self.max_categories = max_categories
         self.add_indicator = add_indicator
         self.keep_empty_features = keep_empty_features
         self.handle_unknown = handle_unknown
@@ -221,7 +223,11 @@ class TabularImputation:
         # Empty features stay in the encoding (never observed, never trained
         # on); transform drops them or fills them as sklearn does.
         self.encoder = TabularEncoder(
-            self.categorical_features, continuous="scalar", missing="unobserved", random_state=draw_seed(rng)
+            self.categorical_features,
+            max_categories=self.max_categories,
+            continuous="scalar",
+            missing="unobserved",
+            random_state=draw_seed(rng),
         )
         self.indicator = (
             MissingIndicator(missing_values=1.0, error_on_new=False).fit(missing.astype(float))
@@ -261,7 +267,7 @@ class TabularImputation:
         encoded = self.encoder.transform(frame)
         observed = self.encoder.observed(frame)
         decoded = self.encoder.inverse_transform(
-            self.model.impute(encoded, observed, seed, sample=sample), as_frame=True
+            self.model.impute(encoded, observed, seed, sample=sample), as_frame=True, random_state=seed
         )
         for position in np.flatnonzero(keep & missing.any(axis=0)):
             holes = missing[:, position]

@@ -278,9 +278,12 @@ class TabularSynthesizer:
         The batch size and PacGAN group actually used.
     """
 
-    def __init__(self, config: SynthesisConfig, categorical_features: Any = "auto") -> None:
+    def __init__(
+        self, config: SynthesisConfig, categorical_features: Any = "auto", max_categories: int | None = None
+    ) -> None:
         self.config = config
         self.categorical_features = categorical_features
+        self.max_categories = max_categories
 
     def fit(
         self,
@@ -291,7 +294,9 @@ class TabularSynthesizer:
         rng: np.random.RandomState,
     ) -> TabularSynthesizer:
         """Encode ``table`` and train the GAN, conditioned on class ``codes`` when given."""
-        self.encoder = TabularEncoder(self.categorical_features, random_state=draw_seed(rng))
+        self.encoder = TabularEncoder(
+            self.categorical_features, max_categories=self.max_categories, random_state=draw_seed(rng)
+        )
         self.encoder.fit(table)
         supervised = codes is not None
         codes = codes if supervised else np.zeros(len(table), dtype=np.int64)
@@ -326,4 +331,4 @@ class TabularSynthesizer:
 
     def generate(self, codes: np.ndarray, seed: int) -> Any:
         """Rows for the given class codes, in the fitted table's container."""
-        return self.encoder.inverse_transform(self.model.generate(codes, seed))
+        return self.encoder.inverse_transform(self.model.generate(codes, seed), random_state=seed)
