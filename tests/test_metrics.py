@@ -58,3 +58,16 @@ def test_tstr_reports_three_scores(tables):
     bad = metrics.tstr(broken[["x", "y"]], broken["c"], X.iloc[300:], y.iloc[300:])
     assert set(good) == {"accuracy", "macro_f1", "roc_auc"}
     assert good["accuracy"] > 0.9 > bad["accuracy"]
+
+
+def test_privacy_sees_copies_and_synthetic_rows_with_a_number_are_not_copies(mixed_frame):
+    from ganaug import GANAugmenter
+
+    train, holdout = mixed_frame.iloc[:200], mixed_frame.iloc[200:]
+    copied = metrics.privacy(train, train.sample(100, random_state=0), holdout)
+    assert copied["copies_synthetic"] == 1.0 and copied["dcr_synthetic_median"] == 0.0
+    assert copied["dcr_ratio"] == 0.0
+    synthetic, _ = GANAugmenter(epochs=2, batch_size=100, random_state=0).fit(train).sample(300)
+    scores = metrics.privacy(train, synthetic, holdout)
+    assert scores["copies_synthetic"] == 0.0  # a continuous column: never a training row
+    assert scores["dcr_synthetic_median"] > 0 and scores["dcr_holdout_median"] > 0
