@@ -53,6 +53,15 @@ def score(
             real_d, synth_d, kind="logistic", random_state=seed
         ),
     }
+    private = metrics.privacy(train, fidelity, test, random_state=seed)
+    row.update(
+        {
+            "DCR median (synthetic)": private["dcr_synthetic_median"],
+            "DCR median (held-out real)": private["dcr_holdout_median"],
+            "exact copies (synthetic)": private["copies_synthetic"],
+            "exact copies (held-out real)": private["copies_holdout"],
+        }
+    )
     X_s, y_s = synth.drop(columns="income"), synth["income"]
     X_t, y_t = test.drop(columns="income"), test["income"]
     if y_s.nunique() < 2:
@@ -117,7 +126,10 @@ def main() -> None:
         f"(mean ± std). ctgan and ganaug at {args.epochs} epochs, batch 500, pac 10, (256, 256) "
         "networks, on the CPU; the equal-wall-time run gives ganaug as many epochs as fit in "
         "ctgan's measured fit time. Quality scores: higher is better (1 = identical). Detection "
-        "AUC: lower is better (0.5 = indistinguishable). TSTR: train on synthetic, test on the real 20%."
+        "AUC: lower is better (0.5 = indistinguishable). TSTR: train on synthetic, test on the real 20%. "
+        "Privacy (ganaug.metrics.privacy, 5,000 rows each): distance to the closest training record "
+        "(numbers min-max scaled, categories one-hot) and share of exact copies of training rows, for "
+        "the synthetic rows and for the held-out real 20% (what a model that copies nothing should match)."
     )
     write_markdown(
         f"quality_adult_{args.device}",
