@@ -124,5 +124,8 @@ def check_table(X: Any) -> Table:
         raise ValueError(
             f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is required."
         )
+    if isinstance(X, pd.DataFrame) and X.columns.has_duplicates:
+        duplicated = list(pd.unique(X.columns[X.columns.duplicated()]))[:5]
+        raise ValueError(f"Column names must be unique; duplicated: {duplicated}. Rename them first.")
     frame, container = Container.of(X, array)
     return Table(X, frame, container)
