@@ -332,10 +332,13 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self : GANAugmenter
             The fitted estimator.
         """
-        data, y, _ = self._check_inputs(X, y)
-        if y is not None:
-            self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
-        self._fit_model(data, y)
+        with self._all_or_nothing():
+            data, y, _ = self._check_inputs(X, y)
+            if y is not None:
+                self.sampling_strategy_ = check_sampling_strategy(
+                    self.sampling_strategy, y, self._sampling_type
+                )
+            self._fit_model(data, y)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -362,9 +365,10 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         # _fit_resample. Done by hand (not BaseSampler.fit_resample) because
         # imblearn's ArraysTransformer drops the DataFrame index and mixed dtypes.
         y_in = y
-        data, y, binarize_y = self._check_inputs(X, y)
-        self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
-        X_res, y_res = self._fit_resample(data, y)
+        with self._all_or_nothing():
+            data, y, binarize_y = self._check_inputs(X, y)
+            self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
+            X_res, y_res = self._fit_resample(data, y)
         return X_res, self._target_like(y_in, y_res, binarize_y, X_res)
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:

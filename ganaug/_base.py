@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any
 
@@ -88,16 +90,43 @@ def imputation_config(estimator: Any) -> ImputationConfig:
 
 
 class FittedModelMixin:
-    """Pickling of an estimator holding a trained model in ``model_``.
+    """What a fit leaves behind: all of it or nothing, and pickles that follow their device.
 
-    The model pickles itself as CPU state and comes back on its training
-    device, or on the CPU with a warning (``ganaug.core.GeneratorModel``);
-    ``device_`` follows it, so a CUDA-fitted estimator unpickled on a CPU-only
-    machine says where it now runs.
+    :meth:`_all_or_nothing` wraps a fit: if it fails or is interrupted
+    (``KeyboardInterrupt``), every fitted attribute is removed, so the
+    estimator is unfitted rather than half refitted (new ``classes_`` beside
+    an old model); an out-of-memory error comes back naming the settings
+    that size memory. The model pickles itself as CPU state and comes back on
+    its training device, or on the CPU with a warning
+    (``ganaug.core.GeneratorModel``); ``device_`` follows it, so a
+    CUDA-fitted estimator unpickled on a CPU-only machine says where it now
+    runs.
     """
+
+    @contextmanager
+    def _all_or_nothing(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException as exc:
+            for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+                delattr(self, name)
+            if _out_of_memory(exc):
+                raise MemoryError(
+                    f"Out of memory while fitting {type(self).__name__} (batch_size={self.batch_size!r}, "
+                    f"device={self.device!r}): lower batch_size, or for tables lower max_categories (each "
+                    "category is one encoded column), or train on the CPU."
+                ) from exc
+            raise
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
         device = getattr(state.get("model_"), "device", None)
         if device is not None:
             self.device_ = device
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """CUDA's ``OutOfMemoryError`` or an allocator failure on the CPU."""
+    if isinstance(exc, torch.OutOfMemoryError):
+        return True
+    return isinstance(exc, RuntimeError) and "can't allocate memory" in str(exc)

@@ -291,17 +291,18 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         self : GANImputer
             The fitted imputer.
         """
-        data = self._check(X, reset=True)
-        config = imputation_config(self)
-        rng = check_random_state(self.random_state)
-        self.device_ = resolve_device(self.device)
-        self.model_ = self.modality_.imputation(config, self.get_params()).fit(data, self.device_, rng)
-        self.encoder_ = self.model_.encoder
-        self.history_ = self.model_.history
-        self.indicator_ = self.model_.indicator
-        self.empty_features_ = self.model_.empty_features
-        self.n_iter_ = steps_trained(self.history_)
-        self.seed_ = draw_seed(rng)
+        with self._all_or_nothing():
+            data = self._check(X, reset=True)
+            config = imputation_config(self)
+            rng = check_random_state(self.random_state)
+            self.device_ = resolve_device(self.device)
+            self.model_ = self.modality_.imputation(config, self.get_params()).fit(data, self.device_, rng)
+            self.encoder_ = self.model_.encoder
+            self.history_ = self.model_.history
+            self.indicator_ = self.model_.indicator
+            self.empty_features_ = self.model_.empty_features
+            self.n_iter_ = steps_trained(self.history_)
+            self.seed_ = draw_seed(rng)
         return self
 
     def transform(self, X: Any) -> Any:

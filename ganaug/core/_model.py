@@ -10,6 +10,7 @@ training device, or on the CPU with a warning when that device is missing.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -28,6 +29,11 @@ def draw_seed(rng: np.random.RandomState) -> int:
     return int(rng.randint(_SEED_MAX))
 
 
+#: Held while a model uses torch's global generator: two fits in two threads take turns instead of
+#: reseeding each other's weight initialisation and dropout.
+_GLOBAL_RNG = threading.RLock()
+
+
 @contextmanager
 def seeded(device: torch.device, seed: int) -> Iterator[torch.Generator]:
     """Seed torch's global generator inside ``fork_rng`` and yield a device generator.
@@ -35,9 +41,11 @@ def seeded(device: torch.device, seed: int) -> Iterator[torch.Generator]:
     Weight initialisation and dropout draw from the global generator (inside
     ``fork_rng``, so the caller's global RNG state is untouched and CPU runs
     repeat exactly); everything else draws from the yielded generator, whose
-    seed is derived from ``seed`` so the two streams do not coincide.
+    seed is derived from ``seed`` so the two streams do not coincide. A lock
+    makes fits in different threads run one after the other, each with its
+    own, reproducible stream.
     """
-    with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+    with _GLOBAL_RNG, torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
         derived = int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0] >> 1)
         yield torch.Generator(device=device).manual_seed(derived)

@@ -1,0 +1,84 @@
+"""Faults during training and parallel use: an interrupted fit leaves nothing half done; threads and
+processes give the same results as one fit after another."""
+
+import os
+import signal
+import threading
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import cross_val_score
+from sklearn.utils.validation import check_is_fitted
+
+from ganaug import GANAugmenter, GANImputer
+
+
+@pytest.fixture
+def data():
+    return make_classification(n_samples=300, n_features=5, weights=[0.85], random_state=0)
+
+
+def _interrupt_after(seconds: float) -> threading.Timer:
+    timer = threading.Timer(seconds, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    return timer
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="needs POSIX signals")
+def test_keyboard_interrupt_leaves_the_estimator_unfitted_and_usable(data):
+    X, y = data
+    aug = GANAugmenter(max_steps=3, random_state=0).fit(X, y)  # fitted once
+    aug.set_params(max_steps=100_000)
+    timer = _interrupt_after(1.0)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            aug.fit(X, y)
+    finally:
+        timer.cancel()
+    with pytest.raises(NotFittedError):
+        check_is_fitted(aug)
+    assert not hasattr(aug, "classes_") and not hasattr(aug, "model_")
+    aug.set_params(max_steps=3).fit(X, y)  # the process and the estimator still work
+    assert aug.sample(5, y=1)[0].shape == (5, 5)
+
+
+def test_a_failed_refit_does_not_keep_the_old_model(data):
+    X, _ = data
+    imputer = GANImputer(epochs=1, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="infinite"):
+        imputer.fit(np.where(X > 2, np.inf, X))
+    with pytest.raises(NotFittedError):
+        imputer.transform(X)
+
+
+def test_two_threads_give_the_rows_of_two_sequential_fits(data):
+    X, y = data
+    expected = [GANAugmenter(max_steps=20, random_state=s).fit_resample(X, y)[0] for s in (0, 1)]
+    results = {}
+
+    def fit(seed):
+        results[seed] = GANAugmenter(max_steps=20, random_state=seed).fit_resample(X, y)[0]
+
+    threads = [threading.Thread(target=fit, args=(s,)) for s in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for seed in (0, 1):
+        np.testing.assert_array_equal(results[seed], expected[seed])
+
+
+def test_cross_val_score_in_two_processes_matches_one(data):
+    from imblearn.pipeline import make_pipeline
+
+    X, y = data
+    pipe = make_pipeline(
+        GANAugmenter(max_steps=10, random_state=0),
+        HistGradientBoostingClassifier(max_iter=20, random_state=0),
+    )
+    one = cross_val_score(pipe, X, y, cv=2, n_jobs=1)
+    two = cross_val_score(pipe, X, y, cv=2, n_jobs=2)
+    np.testing.assert_array_equal(one, two)
