@@ -16,6 +16,7 @@ from ganaug.core._loop import (
     run_steps,
     step_budget,
     steps_trained,
+    train,
 )
 from ganaug.core._model import GeneratorModel, MovingAverage, draw_seed, seeded
 from ganaug.core._sampling import class_groups, log_frequency, rows_of_classes
@@ -43,5 +44,6 @@ __all__ = [
     "seeded",
     "step_budget",
     "steps_trained",
+    "train",
     "wgan_gp_step",
 ]

@@ -21,6 +21,7 @@ from typing import Any
 import torch
 from torch.nn import functional as F
 
+from ganaug.core._loop import adam
 from ganaug.core._losses import critic_loss, generator_loss, gradient_penalty, interpolate, observed_bce
 
 #: ``generate(context) -> (fake batch, auxiliary generator loss as a thunk)``
@@ -137,8 +138,7 @@ def gain_step(
     observed: torch.Tensor,
     generator: torch.nn.Module,
     discriminator: torch.nn.Module,
-    opt_g: torch.optim.Optimizer,
-    opt_d: torch.optim.Optimizer,
+    lr: float,
     rng: torch.Generator,
     batch_size: int,
     hint_rate: float,
@@ -163,10 +163,15 @@ def gain_step(
     filled plus ``alpha`` times ``reconstruction(raw, x, known)`` over every
     known entry, hidden ones included: the imputations it is graded on.
 
+    Both networks train with Adam at ``lr`` (GAIN's betas, 0.9 / 0.999).
     Returns ``[loss_d, loss_g, loss_rec]``.
     """
     n = data.shape[0]
     device = data.device
+    opt_g = adam(generator.parameters(), lr, device, betas=(0.9, 0.999))
+    opt_d = adam(discriminator.parameters(), lr, device, betas=(0.9, 0.999))
+    generator.train()
+    discriminator.train()
 
     def step() -> torch.Tensor:
         rows = torch.randint(n, (batch_size,), generator=rng, device=device)

@@ -226,3 +226,40 @@ def run_steps(
     if validation is not None:
         validation.restore_best()
     return history
+
+
+def train(
+    step: Callable[[], torch.Tensor],
+    names: Sequence[str],
+    *,
+    n_rows: int,
+    batch_size: int,
+    epochs: int | str,
+    max_steps: int | None,
+    auto: Callable[[int], int],
+    device: torch.device,
+    verbose: bool,
+    keep: torch.nn.Module | None = None,
+    validation: Validation | None = None,
+    max_records: int = 200,
+) -> list[dict]:
+    """Budget a training run and run it: what every model's ``train`` ends with.
+
+    The length is ``max_steps``, else ``epochs`` passes of ``n_rows //
+    batch_size`` steps, else ``auto(steps_per_epoch)`` (the modality's rule
+    for ``epochs="auto"``); then :func:`run_steps` with one record per epoch
+    or more (at most ``max_records``).
+    """
+    steps_per_epoch = max(n_rows // batch_size, 1)
+    n_steps = step_budget(epochs, max_steps, steps_per_epoch, lambda: auto(steps_per_epoch))
+    return run_steps(
+        step,
+        names,
+        n_steps=n_steps,
+        log_every=log_interval(n_steps, steps_per_epoch, max_records),
+        steps_per_epoch=steps_per_epoch,
+        device=device,
+        verbose=verbose,
+        keep=keep,
+        validation=validation,
+    )

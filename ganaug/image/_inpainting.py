@@ -19,14 +19,11 @@ import torch
 from ganaug.core import (
     GeneratorModel,
     ImputationConfig,
-    adam,
     draw_seed,
     gain_step,
     imputation_steps,
-    log_interval,
-    run_steps,
     seeded,
-    step_budget,
+    train,
 )
 from ganaug.image._augment import box_mask
 from ganaug.image._encoder import ImageEncoder, Images
@@ -83,14 +80,12 @@ class InpaintingGAN(GeneratorModel):
             critic = PixelDiscriminator(channels).to(device)
             x = torch.as_tensor(np.nan_to_num(data), device=device)
             seen = torch.as_tensor(observed, device=device)
-            model.generator.train()
             step = gain_step(
                 data=x,
                 observed=seen,
                 generator=model.generator,
                 discriminator=critic,
-                opt_g=adam(model.generator.parameters(), config.lr, device, betas=(0.9, 0.999)),
-                opt_d=adam(critic.parameters(), config.lr, device, betas=(0.9, 0.999)),
+                lr=config.lr,
                 rng=rng,
                 batch_size=B,
                 hint_rate=config.hint_rate,
@@ -100,22 +95,18 @@ class InpaintingGAN(GeneratorModel):
                 activate=torch.tanh,
                 reconstruction=_masked_mse,
             )
-            steps_per_epoch = max(n // B, 1)
-            n_steps = step_budget(
-                config.epochs,
-                None,
-                steps_per_epoch,
-                lambda: imputation_steps(steps_per_epoch),
-            )
-            history = run_steps(
+            history = train(
                 step,
                 ("loss_d", "loss_g", "loss_rec"),
-                n_steps=n_steps,
-                log_every=log_interval(n_steps, steps_per_epoch, max_records=100),
-                steps_per_epoch=steps_per_epoch,
+                n_rows=n,
+                batch_size=B,
+                epochs=config.epochs,
+                max_steps=None,
+                auto=imputation_steps,
                 device=device,
                 verbose=config.verbose,
                 keep=model.generator,
+                max_records=100,
             )
         model.generator.eval()
         return model, history

@@ -26,12 +26,10 @@ from ganaug.core import (
     diverged,
     draw_seed,
     hinge_step,
-    log_interval,
     rows_of_classes,
-    run_steps,
     seeded,
-    step_budget,
     steps_trained,
+    train,
 )
 from ganaug.image._augment import diff_augment
 from ganaug.image._encoder import ImageEncoder, Images
@@ -163,16 +161,14 @@ class ImageGAN(GeneratorModel):
                 amp=lambda: autocast(device, config.precision),
                 after_generator_step=average.update,
             )
-            steps_per_epoch = max(len(data) // B, 1)
-            n_steps = step_budget(
-                config.epochs, config.max_steps, steps_per_epoch, lambda: auto_steps(steps_per_epoch)
-            )
-            history = run_steps(
+            history = train(
                 step,
                 ("loss_d", "loss_g", "loss_ms"),
-                n_steps=n_steps,
-                log_every=log_interval(n_steps, steps_per_epoch),
-                steps_per_epoch=steps_per_epoch,
+                n_rows=len(data),
+                batch_size=B,
+                epochs=config.epochs,
+                max_steps=config.max_steps,
+                auto=auto_steps,
                 device=device,
                 verbose=config.verbose,
                 keep=generator,

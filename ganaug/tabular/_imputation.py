@@ -24,14 +24,11 @@ from ganaug.core import (
     GeneratorModel,
     ImputationConfig,
     Validation,
-    adam,
     draw_seed,
     gain_step,
     imputation_steps,
-    log_interval,
-    run_steps,
     seeded,
-    step_budget,
+    train,
 )
 from ganaug.tabular._container import Container, Table
 from ganaug.tabular._encoder import TabularEncoder
@@ -85,15 +82,12 @@ class ImputationGAN(GeneratorModel):
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
             seen = torch.as_tensor(observed, dtype=torch.bool, device=device)
             heads, position_columns = model.heads, model.position_columns
-            model.generator.train()
-            critic.train()
             step = gain_step(
                 data=data,
                 observed=seen,
                 generator=model.generator,
                 discriminator=critic,
-                opt_g=adam(model.generator.parameters(), config.lr, device, betas=(0.9, 0.999)),
-                opt_d=adam(critic.parameters(), config.lr, device, betas=(0.9, 0.999)),
+                lr=config.lr,
                 rng=rng,
                 batch_size=B,
                 hint_rate=config.hint_rate,
@@ -105,28 +99,24 @@ class ImputationGAN(GeneratorModel):
                     raw, x, known, heads, position_columns
                 ),
             )
-            steps_per_epoch = max(n // B, 1)
-            n_steps = step_budget(
-                config.epochs,
-                None,
-                steps_per_epoch,
-                lambda: imputation_steps(steps_per_epoch),
-            )
             validation = None
             if held is not None:
                 validation = Validation(
                     model.validation_score(*held, seed), model.generator, config.n_iter_no_change, config.tol
                 )
-            history = run_steps(
+            history = train(
                 step,
                 ("loss_d", "loss_g", "loss_rec"),
-                n_steps=n_steps,
-                log_every=log_interval(n_steps, steps_per_epoch, max_records=100),
-                steps_per_epoch=steps_per_epoch,
+                n_rows=n,
+                batch_size=B,
+                epochs=config.epochs,
+                max_steps=None,
+                auto=imputation_steps,
                 device=device,
                 verbose=config.verbose,
                 keep=model.generator,
                 validation=validation,
+                max_records=100,
             )
         model.generator.eval()
         return model, history

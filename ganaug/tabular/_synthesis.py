@@ -25,11 +25,9 @@ from ganaug.core import (
     adam,
     autocast,
     draw_seed,
-    log_interval,
-    run_steps,
     seeded,
-    step_budget,
     steps_trained,
+    train,
     wgan_gp_step,
 )
 from ganaug.tabular._container import Table
@@ -180,20 +178,18 @@ class TabularGAN(GeneratorModel):
                 critic_steps=config.discriminator_steps,
                 amp=lambda: autocast(device, config.precision),
             )
-            steps_per_epoch = max(data.shape[0] // B, 1)
-            n_steps = step_budget(
-                config.epochs, config.max_steps, steps_per_epoch, lambda: auto_steps(steps_per_epoch)
-            )
             validation = None
             if held is not None:
                 score = model.validation_score(held, draw_seed(np.random.RandomState(seed)))
                 validation = Validation(score, generator, config.n_iter_no_change, config.tol)
-            history = run_steps(
+            history = train(
                 step,
                 ("loss_d", "loss_g", "loss_cond"),
-                n_steps=n_steps,
-                log_every=log_interval(n_steps, steps_per_epoch),
-                steps_per_epoch=steps_per_epoch,
+                n_rows=data.shape[0],
+                batch_size=B,
+                epochs=config.epochs,
+                max_steps=config.max_steps,
+                auto=auto_steps,
                 device=device,
                 verbose=config.verbose,
                 keep=generator,
