@@ -71,3 +71,24 @@ def test_privacy_sees_copies_and_synthetic_rows_with_a_number_are_not_copies(mix
     scores = metrics.privacy(train, synthetic, holdout)
     assert scores["copies_synthetic"] == 0.0  # a continuous column: never a training row
     assert scores["dcr_synthetic_median"] > 0 and scores["dcr_holdout_median"] > 0
+
+
+def test_quality_score_matches_sdmetrics_quality_report(mixed_frame):
+    sdmetrics = pytest.importorskip("sdmetrics.reports.single_table")
+    rng = np.random.default_rng(0)
+    real = mixed_frame.drop(columns="joined").assign(score=lambda f: f["age"] * 2 + rng.normal(size=len(f)))
+    real["member"] = real["member"].astype(str)
+    synthetic = real.sample(frac=1, random_state=1).reset_index(drop=True)
+    synthetic["age"] = rng.permutation(synthetic["age"].to_numpy())  # break some pair trends
+    meta = {
+        "columns": {
+            c: {"sdtype": "numerical" if pd.api.types.is_numeric_dtype(real[c]) else "categorical"}
+            for c in real.columns
+        }
+    }
+    report = sdmetrics.QualityReport()
+    report.generate(real, synthetic, meta, verbose=False)
+    expected = report.get_properties().set_index("Property")["Score"]
+    ours = metrics.quality_score(real, synthetic)
+    assert ours["column_shapes"] == pytest.approx(expected["Column Shapes"], abs=1e-9)
+    assert ours["column_pair_trends"] == pytest.approx(expected["Column Pair Trends"], abs=1e-9)
