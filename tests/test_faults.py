@@ -3,6 +3,8 @@ processes give the same results as one fit after another."""
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -82,3 +84,30 @@ def test_cross_val_score_in_two_processes_matches_one(data):
     one = cross_val_score(pipe, X, y, cv=2, n_jobs=1)
     two = cross_val_score(pipe, X, y, cv=2, n_jobs=2)
     np.testing.assert_array_equal(one, two)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs RLIMIT_AS and /proc")
+def test_running_out_of_memory_names_the_settings_to_lower():
+    """A real allocation failure (address space capped in a child process) becomes a MemoryError naming
+    batch_size, and leaves the estimator unfitted."""
+    script = """
+import os, resource
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+from ganaug import GANAugmenter
+X = np.random.default_rng(0).normal(size=(400, 20))
+y = np.r_[np.zeros(300), np.ones(100)]
+pages = int(open("/proc/self/statm").read().split()[0])
+limit = pages * os.sysconf("SC_PAGE_SIZE") + 1_500_000_000
+resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+aug = GANAugmenter(max_steps=2, generator_dim=(20000, 20000), random_state=0)
+try:
+    aug.fit(X, y)
+except MemoryError as exc:
+    assert "batch_size" in str(exc), exc
+    assert not hasattr(aug, "model_")
+    print("refused:", exc)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "refused: Out of memory while fitting GANAugmenter" in done.stdout
