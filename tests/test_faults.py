@@ -111,3 +111,15 @@ except MemoryError as exc:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "refused: Out of memory while fitting GANAugmenter" in done.stdout
+
+
+def test_divergence_in_a_real_fit_warns_and_never_samples_nan(data):
+    """Learning rates of 1e30 make the losses non-finite within a few steps: the fit stops with a
+    warning naming the step and a remedy, and the generator put back samples finite rows."""
+    X, y = data
+    aug = GANAugmenter(max_steps=300, generator_lr=1e30, discriminator_lr=1e30, random_state=0)
+    with pytest.warns(RuntimeWarning, match="non-finite by step .* lower learning rate"):
+        aug.fit(X, y)
+    assert aug.n_iter_ < 300
+    X_new, _ = aug.sample(200, y=1)
+    assert np.isfinite(X_new).all()
