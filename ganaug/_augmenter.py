@@ -166,7 +166,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ``fit_resample`` are drawn from it.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit, when ``X`` had string column names.
 
     See Also

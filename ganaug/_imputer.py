@@ -134,7 +134,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         logging interval, with ``step``, ``epoch`` and ``seconds``.
     indicator_ : MissingIndicator or None
         Fitted indicator when ``add_indicator=True``.
-    empty_features_ : ndarray of bool, shape (n_features_in_,)
+    empty_features_ : ndarray of bool, shape (``n_features_in_``,)
         Features with no observed value at fit.
     device_ : torch.device
         Device the model was trained on (the CPU after unpickling a CUDA
@@ -146,7 +146,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         Generator steps trained.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit, when ``X`` had string column names.
 
     See Also

@@ -87,6 +87,19 @@ def _tvd(p: pd.Series, q: pd.Series) -> float:
 def column_shapes(real: Any, synthetic: Any) -> pd.Series:
     """Per-column shape similarity in [0, 1] (KS complement or TV complement).
 
+    Parameters
+    ----------
+    real, synthetic : DataFrame or array-like
+        Tables with the same columns. Columns with a non-numeric or bool
+        dtype are categorical.
+
+    Returns
+    -------
+    scores : Series
+        One score per column of ``real``: ``1 - KS statistic`` for numeric
+        columns, ``1 - total variation distance`` for categorical ones
+        (missing values left out). 1 is a perfect match.
+
     Examples
     --------
     >>> import pandas as pd
@@ -160,6 +173,12 @@ def column_pair_trends(
         Score a random subset of this many pairs (all pairs when None).
     random_state : int, default=0
         Seed of that subset.
+
+    Returns
+    -------
+    scores : Series
+        One score per pair of columns, indexed by ``(column_a, column_b)``;
+        NaN for the pairs the real data does not relate.
     """
     real, synthetic = _frame(real), _frame(synthetic)
     pairs = list(combinations(real.columns, 2))
@@ -192,6 +211,26 @@ def quality_score(real: Any, synthetic: Any) -> dict[str, float]:
 
     ``column_pair_trends`` averages the pairs the real data relates (see
     :func:`column_pair_trends`); with none, it is the column-shapes score.
+
+    Parameters
+    ----------
+    real, synthetic : DataFrame or array-like
+        Tables with the same columns.
+
+    Returns
+    -------
+    scores : dict
+        ``column_shapes`` (mean of :func:`column_shapes`),
+        ``column_pair_trends`` (mean of the scored pairs of
+        :func:`column_pair_trends`) and ``quality``, their mean. 1 is
+        perfect.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> real = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "c": ["a", "a", "b", "b"]})
+    >>> quality_score(real, real)["quality"]
+    1.0
     """
     shapes = float(column_shapes(real, synthetic).mean())
     pairs = column_pair_trends(real, synthetic).dropna()
@@ -206,6 +245,21 @@ def make_classifier(X: Any, kind: str = "gbm", random_state: int = 0):
     classifier (native categorical support). ``kind="logistic"``: one-hot
     categoricals, standardised and mean-imputed numbers into a logistic
     regression.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like
+        A table with the columns the classifier will see; only its dtypes
+        are read (non-numeric and bool columns are categorical).
+    kind : {"gbm", "logistic"}, default="gbm"
+        Which classifier.
+    random_state : int, default=0
+        Seed of the gradient boosting.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        An unfitted pipeline: a ``ColumnTransformer`` then the classifier.
     """
     frame = _frame(X)
     categorical = _categorical_columns(frame)
@@ -254,6 +308,22 @@ def detection_auc(
 
     Both tables are cut to the same number of rows first. 0.5 means the
     classifier cannot tell them apart.
+
+    Parameters
+    ----------
+    real, synthetic : DataFrame or array-like
+        Tables with the same columns.
+    kind : {"gbm", "logistic"}, default="gbm"
+        The classifier, as in :func:`make_classifier`.
+    cv : int, default=3
+        Number of stratified cross-validation folds.
+    random_state : int, default=0
+        Seed of the row subsets, the folds and the classifier.
+
+    Returns
+    -------
+    auc : float
+        Out-of-fold ROC AUC of telling synthetic from real rows.
     """
     real, synthetic = _frame(real), _frame(synthetic)
     n = min(len(real), len(synthetic))
@@ -281,6 +351,23 @@ def tstr(
 
     ``estimator`` defaults to :func:`make_classifier` (HistGradientBoosting).
     ROC AUC is one-vs-rest for more than two classes.
+
+    Parameters
+    ----------
+    X_synthetic, y_synthetic : DataFrame or array-like, array-like
+        Synthetic rows and their labels: the training set.
+    X_test, y_test : DataFrame or array-like, array-like
+        Real rows and their labels: the test set.
+    estimator : classifier or None, default=None
+        Cloned and fitted on the synthetic rows; it needs
+        ``predict_proba``.
+    random_state : int, default=0
+        Seed of the default classifier.
+
+    Returns
+    -------
+    scores : dict
+        ``accuracy``, ``macro_f1`` and ``roc_auc`` on the real test rows.
     """
     model = clone(estimator) if estimator is not None else make_classifier(X_synthetic, "gbm", random_state)
     model.fit(X_synthetic, np.asarray(y_synthetic))

@@ -107,6 +107,23 @@ def plot_history(estimator: Any, *, title: str | None = None):
     One panel per recorded quantity (``loss_d``, ``loss_g``, ``loss_cond`` /
     ``loss_rec``, and ``val_score`` when early stopping scored the model).
 
+    Parameters
+    ----------
+    estimator : GANAugmenter or GANImputer
+        A fitted estimator; its ``history_`` is drawn.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        When the estimator has no history (not fitted, or
+        ``engine="ctgan"``).
+
     Examples
     --------
     >>> import numpy as np
@@ -139,6 +156,21 @@ def plot_marginals(real: Any, synthetic: Any, *, columns: Any = None, max_column
     Numeric columns as overlaid histograms (densities on the real data's
     bins), categorical ones as grouped bars of category shares (the real
     data's 10 most frequent categories).
+
+    Parameters
+    ----------
+    real, synthetic : DataFrame or array-like
+        Tables with the same columns.
+    columns : list, optional
+        Columns to draw (default: every column of ``real``).
+    max_columns : int, default=12
+        At most this many columns are drawn, four panels per row.
+    bins : int, default=30
+        Histogram bins of numeric columns.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
 
     Examples
     --------

@@ -40,6 +40,24 @@ def make_rare(X: Any, y: pd.Series, label: Any, share: float, *, random_state: A
     target share instead of a count, as the benchmarks state their tasks
     ("the minority class cut to 5% of the training set").
 
+    Parameters
+    ----------
+    X : DataFrame or array-like of shape (n_samples, n_features)
+        The table.
+    y : Series of shape (n_samples,)
+        Its labels.
+    label : object
+        The class to make rare.
+    share : float
+        The share of ``label`` in the returned table, in (0, 1).
+    random_state : int, RandomState instance or None, default=None
+        Which rows of ``label`` are kept.
+
+    Returns
+    -------
+    X_rare, y_rare : same containers as X and y
+        Every row of the other classes, and a random subset of ``label``'s.
+
     Examples
     --------
     >>> X, y = load_adult_sample()

@@ -1,0 +1,147 @@
+"""Figures of the committed benchmark tables (``benchmarks/results/*.md``), for the Benchmarks page.
+
+Every number is read from the markdown tables the benchmark scripts wrote;
+nothing is typed in here. Used by ``.. plot::`` directives in
+``benchmarks/index.rst``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+
+
+def tables(name: str) -> list[pd.DataFrame]:
+    """Every pipe table of ``benchmarks/results/<name>``, first column as the index."""
+    lines = (RESULTS / name).read_text(encoding="utf-8").splitlines()
+    found, block = [], []
+    for line in [*lines, ""]:
+        if line.startswith("|"):
+            block.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+            continue
+        if len(block) > 2:
+            header, rows = block[0], block[2:]
+            frame = pd.DataFrame(rows, columns=header).set_index(header[0])
+            frame.index = [_label(v) for v in frame.index]
+            found.append(frame)
+        block = []
+    if not found:
+        raise ValueError(f"benchmarks/results/{name} holds no markdown table")
+    return found
+
+
+def _label(text: str):
+    """Row labels written as Python tuples (``('adult', 'HistGB', 'SMOTENC')``) become tuples."""
+    if text.startswith("("):
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+    return text
+
+
+def mean_std(cell: str) -> tuple[float, float]:
+    """``"0.7519 ± 0.0022"`` -> (0.7519, 0.0022); a plain number has std 0."""
+    parts = str(cell).split("±")
+    return float(parts[0]), float(parts[1]) if len(parts) > 1 else 0.0
+
+
+def _table_with(name: str, column: str) -> pd.DataFrame:
+    for frame in tables(name):
+        if column in frame.columns:
+            return frame
+    raise ValueError(f"no table of benchmarks/results/{name} has a column {column!r}")
+
+
+def _bars(ax, groups: list[str], series: dict[str, list[tuple[float, float]]], ylabel: str) -> None:
+    x = np.arange(len(groups))
+    width = 0.8 / max(len(series), 1)
+    for i, (label, values) in enumerate(series.items()):
+        means = [m for m, _ in values]
+        stds = [s for _, s in values]
+        ax.bar(x + (i - (len(series) - 1) / 2) * width, means, width, yerr=stds, capsize=2, label=label)
+    ax.set_xticks(x, groups, fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def rebalance() -> plt.Figure:
+    """Balanced accuracy and minority F1 per resampler, dataset and classifier."""
+    frame = _table_with("rebalance_cpu.md", "balanced accuracy")
+    # "GANAugmenter (100 ep)" on one dataset, "(300 ep)" on another: one series.
+    cells = {(*label[:2], re.sub(r" \(\d+ ep\)$", "", label[2])): row for label, row in frame.iterrows()}
+    groups = list(dict.fromkeys(key[:2] for key in cells))
+    methods = list(dict.fromkeys(key[2] for key in cells))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
+    for ax, metric in zip(axes, ["balanced accuracy", "minority F1"], strict=True):
+        series = {
+            m: [mean_std(cells[(*g, m)][metric]) if (*g, m) in cells else (np.nan, 0.0) for g in groups]
+            for m in methods
+        }
+        _bars(ax, [f"{d}\n{c}" for d, c in groups], series, metric)
+        ax.set_title(metric)
+    axes[0].set_ylim(0.3, 1.0)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.suptitle("rebalance_cpu.md: minority cut to 5% of the training rows (mean ± std over seeds)")
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize=8, frameon=False)
+    return fig
+
+
+def impute() -> plt.Figure:
+    """RMSE per imputer at 20% MCAR, one panel per dataset."""
+    frame = _table_with("impute_cpu.md", "RMSE")
+    cells = {label: row for label, row in frame.iterrows()}
+    rows = [label for label in cells if isinstance(label, tuple) and label[1] == "mcar20"]
+    datasets = list(dict.fromkeys(label[0] for label in rows))
+    fig, axes = plt.subplots(1, len(datasets), figsize=(2.4 * len(datasets), 3.4))
+    for ax, dataset in zip(np.atleast_1d(axes), datasets, strict=True):
+        mine = [label for label in rows if label[0] == dataset]
+        values = [mean_std(cells[label]["RMSE"]) for label in mine]
+        names = [label[2] for label in mine]
+        colors = ["C3" if n == "GANImputer" else "C0" for n in names]
+        ax.barh(np.arange(len(mine)), [m for m, _ in values], xerr=[s for _, s in values], color=colors)
+        ax.set_yticks(np.arange(len(mine)), names if ax is np.atleast_1d(axes)[0] else [], fontsize=7)
+        ax.set_title(dataset, fontsize=9)
+        ax.set_xlabel("RMSE (lower is better)", fontsize=8)
+        ax.set_xlim(0, max(m for m, _ in values) * 1.15)
+    fig.suptitle("impute_cpu.md: 20% of entries missing completely at random (mean ± std over seeds)")
+    fig.tight_layout()
+    return fig
+
+
+def quality() -> plt.Figure:
+    """Quality, detection AUC and TSTR of ctgan and ganaug on Adult."""
+    frame = _table_with("quality_adult_cpu.md", "quality")
+    metrics = ["quality", "detection AUC (GBM)", "detection AUC (logistic)", "TSTR accuracy", "TSTR ROC AUC"]
+    methods = [m for m in frame.index if m != "real"]
+    series = {m: [mean_std(frame.loc[m, c]) for c in metrics] for m in methods}
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    _bars(ax, [m.replace(" (", "\n(") for m in metrics], series, "score")
+    ax.set_ylim(0.5, 1.02)
+    ax.legend(fontsize=8, loc="upper right", ncols=3)
+    ax.set_title("quality_adult_cpu.md: higher is better except detection AUC (0.5 = indistinguishable)")
+    fig.tight_layout()
+    return fig
+
+
+def speed() -> plt.Figure:
+    """Encoder fit and seconds per epoch on Adult, ganaug against ctgan."""
+    frame = _table_with("speed_adult_cpu.md", "s / epoch")
+    fig, axes = plt.subplots(1, 3, figsize=(10, 2.8))
+    for ax, column in zip(axes, ["encoder fit (s)", "s / epoch", "fit end to end (s)"], strict=True):
+        values = frame[column].astype(float)
+        colors = ["C1" if name == "ctgan" else "C0" for name in values.index]
+        ax.barh(values.index, values.to_numpy(), color=colors)
+        ax.set_title(column, fontsize=9)
+        ax.invert_yaxis()
+    fig.suptitle("speed_adult_cpu.md: UCI Adult, 32,561 rows, two CPU cores (lower is better)")
+    fig.tight_layout()
+    return fig
