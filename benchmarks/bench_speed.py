@@ -40,6 +40,12 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _seconds_per_step(history: list[dict]) -> list[float]:
+    """Seconds per generator step in each logging interval of a ``history_``."""
+    steps = [h["step"] for h in history]
+    return [h["seconds"] / (b - a) for h, a, b in zip(history, [0, *steps[:-1]], steps, strict=True)]
+
+
 def run_ctgan(df: pd.DataFrame, epochs: int, device: str) -> dict:
     import torch
     from ctgan import CTGAN
@@ -89,7 +95,7 @@ def run_ganaug(df: pd.DataFrame, epochs: int, device: str, precision: str = "flo
     sample_s = time.perf_counter() - start
     # history holds one record per logging interval: seconds per step, times steps per epoch
     steps = [h["step"] for h in model.history_]
-    per_step = [h["seconds"] / (b - a) for h, a, b in zip(model.history_, [0, *steps], steps, strict=True)]
+    per_step = _seconds_per_step(model.history_)
     steps_per_epoch = steps[-1] / model.history_[-1]["epoch"]
     per_epoch = [t * steps_per_epoch for t in per_step]
     return {
@@ -195,10 +201,7 @@ def run_high_cardinality(max_categories: int | None, steps: int) -> dict:
         warnings.simplefilter("always")
         model.fit(df)
     fit_s = time.perf_counter() - start
-    steps_done = [h["step"] for h in model.history_]
-    per_step = [
-        h["seconds"] / (b - a) for h, a, b in zip(model.history_, [0, *steps_done], steps_done, strict=True)
-    ]
+    per_step = _seconds_per_step(model.history_)
     X_new, _ = model.sample(2000)
     return {
         "max_categories": str(max_categories),
