@@ -206,7 +206,7 @@ def run_high_cardinality(max_categories: int | None, steps: int) -> dict:
     return {
         "max_categories": str(max_categories),
         "distinct merchants": int(df["merchant"].nunique()),
-        "encoded width": int(model.encoder_.layout.width),
+        "encoded width": int(model.encoder_.layout_.width),
         "s / epoch": float(np.median(per_step)) * len(df) / model.batch_size_,
         "fit (s)": fit_s,
         "steps": model.n_iter_,
