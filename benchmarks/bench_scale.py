@@ -16,8 +16,8 @@ long they trained). Then, for each worker count, on a fresh
 
 Each pass ends in a per-partition row count, so nothing large travels to the
 client. Peak memory is each worker process's peak resident set
-(``getrusage``), read with ``Client.run``; a fresh cluster per pass keeps the
-peaks apart. The rate of one ``transform`` / ``sample`` call on one
+(``VmHWM``, reset once the imports are done), read with ``Client.run``; a
+fresh cluster per pass keeps the peaks apart. The rate of one ``transform`` / ``sample`` call on one
 partition in this process, without Dask, is the baseline.
 
     python benchmarks/bench_scale.py                       # 2,000,000 rows
@@ -51,8 +51,11 @@ def _holes(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     return frame.mask(rng.random(frame.shape) < MISSING)
 
 
-def _partition(number: int, path: str, size: int) -> pd.DataFrame:
-    """Partition ``number``: ``size`` rows of adult.csv drawn with its own seed, 20% of entries hidden."""
+def _partition(number: int, path: str, size: int, pass_name: str = "") -> pd.DataFrame:
+    """Partition ``number``: ``size`` rows of adult.csv drawn with its own seed, 20% of entries hidden.
+
+    ``pass_name`` changes nothing but the task keys, so that each pass computes afresh.
+    """
     adult = _clean(pd.read_csv(path)).drop(columns="income")
     rng = np.random.default_rng(number)
     rows = adult.iloc[rng.integers(0, len(adult), size)].reset_index(drop=True)
@@ -64,12 +67,31 @@ def _rows(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory since the last reset (VmHWM; getrusage where /proc lacks it)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _warm() -> None:
-    """Imports a worker needs, done before any timing."""
+    """Imports a worker needs, done before any timing; then the peak-memory mark is reset.
+
+    A worker process inherits its parent's high-water mark, so without the
+    reset (Linux: ``5`` written to ``/proc/self/clear_refs``) every worker
+    would report the same inherited peak.
+    """
     import ganaug.tabular  # noqa: F401
+
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        pass
 
 
 def _count(collection) -> tuple[int, float]:
@@ -93,14 +115,19 @@ def run(task: str, n_workers: int, args, imputer, augmenter, meta: pd.DataFrame)
         start_rss = max(client.run(_peak_rss_mb).values())
         input_s = float("nan")
         if task == "impute":
-            data = dd.from_map(
-                _partition,
-                range(n_parts),
-                args=(str(SHARED_DATA / "adult.csv"), args.partition_size),
-                meta=meta,
-            )
-            input_s = min(_count(data)[1] for _ in range(2))  # the first pass also warms the workers
-            n, seconds = _count(gdask.impute(imputer, data))
+
+            def data(name: str):
+                # a token per pass: the same keys twice would let the workers hand back a cached result
+                return dd.from_map(
+                    _partition,
+                    range(n_parts),
+                    args=(str(SHARED_DATA / "adult.csv"), args.partition_size),
+                    meta=meta,
+                    pass_name=name,
+                )
+
+            input_s = min(_count(data(f"input-{i}"))[1] for i in range(2))  # pass 1 also warms the workers
+            n, seconds = _count(gdask.impute(imputer, data("impute")))
         else:
             n, seconds = _count(
                 gdask.sample(augmenter, args.rows, partition_size=args.partition_size, random_state=0)
@@ -168,8 +195,8 @@ processes, one thread each), {args.rows:,} rows in partitions of {args.partition
 {TRAIN_ROWS:,} rows of UCI Adult with the default networks (GANImputer 256x256 MLPs, GANAugmenter CTGAN
 generator 256x256, 128-dim noise). Impute: partitions are made on the workers (read adult.csv, draw rows,
 hide {MISSING:.0%} of the entries); "input-only seconds" times that pass alone (best of two), and
-"rows/s (own work)" removes it. Peak RSS: each worker process's peak resident memory (getrusage),
-fresh cluster per pass.
+"rows/s (own work)" removes it. Peak RSS: each worker process's peak resident memory
+(VmHWM, reset after the imports), fresh cluster per pass.
 Baseline: one call on one partition in the client process, no Dask, torch's default threads.
 See docs/scaling.md for the cost model.
 """
