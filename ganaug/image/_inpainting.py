@@ -48,8 +48,20 @@ def hide_pixels_or_block(known: torch.Tensor, rate: float, rng: torch.Generator)
 
 
 def _masked_mse(raw: torch.Tensor, x: torch.Tensor, known: torch.Tensor) -> torch.Tensor:
+    """Squared error of the raw output at known pixels.
+
+    On the raw output, not a squashed one: pixels at the ends of the range
+    (MNIST's are almost all exactly 0 or 255) would drive a tanh output into
+    saturation, where its gradient vanishes and the filled pixels stop
+    learning (measured: holes filled with background, RMSE worse than the
+    mean's). The raw output is clipped to the pixel range where it is used.
+    """
     weight = known.float()
-    return ((torch.tanh(raw) - x) ** 2 * weight).sum() / weight.sum().clamp_min(1)
+    return ((raw - x) ** 2 * weight).sum() / weight.sum().clamp_min(1)
+
+
+def _to_range(raw: torch.Tensor) -> torch.Tensor:
+    return raw.clamp(-1.0, 1.0)
 
 
 class InpaintingGAN(GeneratorModel):
@@ -92,7 +104,7 @@ class InpaintingGAN(GeneratorModel):
                 alpha=config.alpha,
                 hide=lambda known: hide_pixels_or_block(known, config.drop_rate, rng),
                 expand=lambda seen_f: seen_f,
-                activate=torch.tanh,
+                activate=_to_range,
                 reconstruction=_masked_mse,
             )
             history = train(
@@ -124,7 +136,7 @@ class InpaintingGAN(GeneratorModel):
             seen = torch.as_tensor(observed[rows], device=self.device).float()
             noise = torch.randn(x.shape, generator=rng, device=self.device) if sample else 0.0
             raw = self.generator(torch.cat([seen * x + (1 - seen) * noise, seen], dim=1))
-            return torch.tanh(raw)
+            return _to_range(raw)
 
         return self._infer(len(data), seed, step, data.shape[1:], chunk=1024)
 
