@@ -19,9 +19,12 @@ from ganaug.core._loop import (
     train,
 )
 from ganaug.core._model import GeneratorModel, MovingAverage, draw_seed, seeded
+from ganaug.core._parallel import DataParallel, data_parallel
+from ganaug.core._parallel import current as current_parallel
 from ganaug.core._sampling import class_groups, log_frequency, rows_of_classes
 
 __all__ = [
+    "DataParallel",
     "GeneratorModel",
     "ImputationConfig",
     "MovingAverage",
@@ -30,6 +33,8 @@ __all__ = [
     "adam",
     "autocast",
     "class_groups",
+    "current_parallel",
+    "data_parallel",
     "diverged",
     "draw_seed",
     "gain_step",

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 import torch
 from tqdm.auto import tqdm
 
+from ganaug.core._parallel import current
+
 
 def adam(
     params: Iterable[torch.nn.Parameter],
@@ -31,9 +33,15 @@ def adam(
     betas: tuple[float, float] = (0.5, 0.9),
     weight_decay: float = 0.0,
 ) -> torch.optim.Adam:
-    """Adam, fused (one kernel for all parameters) on CPU and CUDA."""
+    """Adam, fused (one kernel for all parameters) on CPU and CUDA.
+
+    In a data-parallel fit each ``step()`` first averages the gradients over
+    the ranks (:meth:`ganaug.core._parallel.DataParallel.attach`).
+    """
     fused = {"fused": True} if device.type in ("cpu", "cuda") else {}
-    return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay, **fused)
+    optimizer = torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay, **fused)
+    current().attach(optimizer)
+    return optimizer
 
 
 def step_budget(
@@ -104,7 +112,7 @@ class Validation:
         was_training = self.module.training
         self.module.eval()
         with torch.no_grad():
-            value = float(self.score())
+            value = float(current().mean(self.score()))  # every rank decides alike
         self.module.train(was_training)
         self.scores.append(value)
         if value < self.best:
@@ -174,7 +182,7 @@ def run_steps(
         total=n_steps,
         desc="ganaug",
         unit="step",
-        disable=not verbose,
+        disable=not verbose or current().rank != 0,
         leave=True,
         # redirected to a file, a bar redrawn every second fills it with carriage returns
         mininterval=1.0 if interactive else 30.0,
@@ -189,7 +197,7 @@ def run_steps(
         for _ in range(todo):
             totals += step()
         done += todo
-        values = (totals / todo).tolist()
+        values = (current().mean(totals) / todo).tolist()  # the mean over ranks in a data-parallel fit
         losses = dict(zip(names, values, strict=True))
         record: dict = {"step": done}
         if steps_per_epoch:

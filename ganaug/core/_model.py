@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from ganaug.core._device import loadable_device
+from ganaug.core._parallel import current
 
 #: Rows (or images) per inference call.
 INFER_CHUNK = 16384
@@ -47,7 +48,9 @@ def seeded(device: torch.device, seed: int) -> Iterator[torch.Generator]:
     """
     with _GLOBAL_RNG, torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
         torch.manual_seed(seed)
-        derived = int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0] >> 1)
+        # in a data-parallel fit each rank draws its own batches (the weights start equal: same seed)
+        spawn_key = current().spawn_key
+        derived = int(np.random.SeedSequence(seed, spawn_key=spawn_key).generate_state(1, np.uint64)[0] >> 1)
         yield torch.Generator(device=device).manual_seed(derived)
 
 

@@ -19,6 +19,7 @@ import torch
 from ganaug.core import (
     GeneratorModel,
     ImputationConfig,
+    current_parallel,
     draw_seed,
     gain_step,
     imputation_steps,
@@ -87,9 +88,12 @@ class InpaintingGAN(GeneratorModel):
         """Train on encoded images ``(n, C, S, S)`` (0 where unknown) and their observed mask."""
         n, channels = data.shape[:2]
         B = min(config.batch_size, n)
+        parallel = current_parallel()
+        data, observed = parallel.shard(data, observed)
         with seeded(device, seed) as rng:
             model = cls(channels, device)
             critic = PixelDiscriminator(channels).to(device)
+            parallel.start(model.generator, critic)
             x = torch.as_tensor(np.nan_to_num(data), device=device)
             seen = torch.as_tensor(observed, device=device)
             step = gain_step(
@@ -99,7 +103,7 @@ class InpaintingGAN(GeneratorModel):
                 discriminator=critic,
                 lr=config.lr,
                 rng=rng,
-                batch_size=B,
+                batch_size=parallel.local_batch(B),
                 hint_rate=config.hint_rate,
                 alpha=config.alpha,
                 hide=lambda known: hide_pixels_or_block(known, config.drop_rate, rng),
@@ -120,6 +124,7 @@ class InpaintingGAN(GeneratorModel):
                 keep=model.generator,
                 max_records=100,
             )
+            parallel.finish(model.generator)
         model.generator.eval()
         return model, history
 

@@ -23,6 +23,7 @@ from ganaug.core import (
     adam,
     autocast,
     class_groups,
+    current_parallel,
     diverged,
     draw_seed,
     hinge_step,
@@ -115,12 +116,16 @@ class ImageGAN(GeneratorModel):
     ) -> tuple[ImageGAN, list[dict]]:
         """Train on encoded images ``(n, C, S, S)`` and their class codes; returns ``(model, history)``."""
         channels, size = data.shape[1], data.shape[2]
-        B = batch_size
+        parallel = current_parallel()
+        n_rows = len(data)
+        data, codes = parallel.shard(data, codes)
+        B = parallel.local_batch(batch_size)
         groups = class_groups(codes, n_classes)
         with seeded(device, seed) as rng:
             model = cls((channels, size, size), n_classes, config.embedding_dim, device)
             generator = model.generator
             critic = ProjectionCritic(channels, n_classes, size, BASE_WIDTH).to(device)
+            parallel.start(generator, critic)
             images = torch.as_tensor(data, device=device)
             if device.type == "cuda":
                 critic = critic.to(memory_format=torch.channels_last)
@@ -164,8 +169,8 @@ class ImageGAN(GeneratorModel):
             history = train(
                 step,
                 ("loss_d", "loss_g", "loss_ms"),
-                n_rows=len(data),
-                batch_size=B,
+                n_rows=n_rows,
+                batch_size=batch_size,
                 epochs=config.epochs,
                 max_steps=config.max_steps,
                 auto=auto_steps,
@@ -173,6 +178,7 @@ class ImageGAN(GeneratorModel):
                 verbose=config.verbose,
                 keep=generator,
             )
+            parallel.finish(generator, average.average)
         # after a divergence the loop put back the live generator's last finite weights; the
         # average has absorbed the diverging steps, so the live generator is used instead
         model.generator = generator if diverged(history) else average.average

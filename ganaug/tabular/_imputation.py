@@ -24,6 +24,7 @@ from ganaug.core import (
     GeneratorModel,
     ImputationConfig,
     Validation,
+    current_parallel,
     draw_seed,
     gain_step,
     imputation_steps,
@@ -76,9 +77,12 @@ class ImputationGAN(GeneratorModel):
         """
         n, n_columns = observed.shape
         B = min(config.batch_size, n)
+        parallel = current_parallel()
+        encoded, observed = parallel.shard(encoded, observed)
         with seeded(device, seed) as rng:
             model = cls(layout, n_columns, config.generator_dim, device)
             critic = MLP(layout.width + n_columns, tuple(config.discriminator_dim), n_columns).to(device)
+            parallel.start(model.generator, critic)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
             seen = torch.as_tensor(observed, dtype=torch.bool, device=device)
             heads, position_columns = model.heads, model.position_columns
@@ -89,7 +93,7 @@ class ImputationGAN(GeneratorModel):
                 discriminator=critic,
                 lr=config.lr,
                 rng=rng,
-                batch_size=B,
+                batch_size=parallel.local_batch(B),
                 hint_rate=config.hint_rate,
                 alpha=config.alpha,
                 hide=lambda known: torch.rand(known.shape, generator=rng, device=device) < config.drop_rate,
@@ -118,6 +122,7 @@ class ImputationGAN(GeneratorModel):
                 validation=validation,
                 max_records=100,
             )
+            parallel.finish(model.generator)
         model.generator.eval()
         return model, history
 

@@ -53,6 +53,10 @@ class ConditionSampler:
         Width of each categorical column.
     device : torch.device
         Where the index tensors live.
+    frequencies : (class_codes, feature_codes), optional
+        The rows whose category frequencies generation follows; by default
+        the training rows. A data-parallel rank trains on its shard of the
+        rows but generates like the whole table.
     """
 
     def __init__(
@@ -63,6 +67,7 @@ class ConditionSampler:
         feature_codes: np.ndarray,
         n_categories: list[int],
         device: torch.device,
+        frequencies: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.n_classes = n_classes
         self.supervised = supervised
@@ -80,13 +85,13 @@ class ConditionSampler:
             "column_offset": np.cumsum([0, *n_categories[:-1]]) if n_categories else np.zeros(0),
         }
         if self.n_columns:
-            V = self.width_max
-            keys = class_codes[:, None] * V + feature_codes  # (n, J)
-            counts = np.stack(
-                [np.bincount(keys[:, j], minlength=n_classes * V) for j in range(self.n_columns)]
-            )
-            counts3 = counts.reshape(self.n_columns, n_classes, V).transpose(1, 0, 2)  # (C, J, V)
+            keys = self._keys(class_codes, feature_codes)  # (n, J)
+            counts = self._key_counts(keys, n_classes)
+            counts3 = counts.reshape(self.n_columns, n_classes, -1).transpose(1, 0, 2)  # (C, J, V)
             train = np.log1p(counts3)
+            if frequencies is not None:
+                counts3 = self._key_counts(self._keys(*frequencies), n_classes)
+                counts3 = counts3.reshape(self.n_columns, n_classes, -1).transpose(1, 0, 2)
             tensors.update(
                 order=np.argsort(keys, axis=0, kind="stable").T,  # (J, n)
                 key_start=np.cumsum(counts, axis=1) - counts,
@@ -96,6 +101,15 @@ class ConditionSampler:
             )
         self._numpy = tensors
         self.to(device)
+
+    def _keys(self, class_codes: np.ndarray, feature_codes: np.ndarray) -> np.ndarray:
+        """``class * V + category`` per row and categorical column."""
+        return class_codes[:, None] * self.width_max + feature_codes
+
+    def _key_counts(self, keys: np.ndarray, n_classes: int) -> np.ndarray:
+        """Rows per key, shape (J, n_classes * V)."""
+        V = self.width_max
+        return np.stack([np.bincount(keys[:, j], minlength=n_classes * V) for j in range(self.n_columns)])
 
     def to(self, device: torch.device | str) -> ConditionSampler:
         """Move the index tensors to ``device``; returns self."""

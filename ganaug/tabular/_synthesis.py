@@ -24,6 +24,7 @@ from ganaug.core import (
     Validation,
     adam,
     autocast,
+    current_parallel,
     draw_seed,
     seeded,
     steps_trained,
@@ -132,6 +133,10 @@ class TabularGAN(GeneratorModel):
         adapted to the table). With ``held`` rows, the model is scored on them
         at each logging interval (:meth:`validation_score`) for early stopping.
         """
+        parallel = current_parallel()
+        n_rows = len(encoded)
+        frequencies = (class_codes, layout.condition_codes(encoded)) if parallel.active else None
+        encoded, class_codes = parallel.shard(encoded, class_codes)
         sampler = ConditionSampler(
             class_codes,
             n_classes,
@@ -139,11 +144,14 @@ class TabularGAN(GeneratorModel):
             layout.condition_codes(encoded),
             layout.condition_widths,
             device,
+            frequencies=frequencies,
         )
-        B, pac = config.batch_size, config.pac
+        pac = config.pac
+        B = parallel.local_batch(config.batch_size, multiple=pac)
         with seeded(device, seed) as rng:
             model = cls(layout, sampler, config.embedding_dim, config.generator_dim, device)
             critic = Discriminator(layout.width, sampler.cond_width, config.discriminator_dim, pac).to(device)
+            parallel.start(model.generator, critic)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
             generator, heads = model.generator, model.heads
             opt_g = adam(
@@ -185,8 +193,8 @@ class TabularGAN(GeneratorModel):
             history = train(
                 step,
                 ("loss_d", "loss_g", "loss_cond"),
-                n_rows=data.shape[0],
-                batch_size=B,
+                n_rows=n_rows,
+                batch_size=config.batch_size,
                 epochs=config.epochs,
                 max_steps=config.max_steps,
                 auto=auto_steps,
@@ -195,6 +203,7 @@ class TabularGAN(GeneratorModel):
                 keep=generator,
                 validation=validation,
             )
+            parallel.finish(model.generator)
         model.generator.eval()
         return model, history
 
