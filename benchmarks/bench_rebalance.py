@@ -1,29 +1,59 @@
-"""Rebalancing: GANAugmenter vs no resampling, RandomOverSampler, SMOTE(NC) and ctgan oversampling.
+"""Rebalancing: GANAugmenter vs no resampling, RandomOverSampler, SMOTE(NC), ADASYN and ctgan oversampling.
 
 Tasks (each: stratified 70/30 split first, then the minority class of the
-*training* part cut to 5% of it; the test part keeps the natural rate):
+*training* part cut to the task's share of it; the test part keeps the
+natural rate):
 
-- adult: UCI Adult from ../shared/data, income >50K (mixed types, SMOTENC);
-- digits-9: scikit-learn's bundled digits, "is it a 9" (64 numeric columns, SMOTE).
+- adult-1%, adult-2%, adult-5%: UCI Adult from ../shared/data, income >50K
+  (mixed types). The training part is a random ``--adult-rows`` rows of the
+  70% (default 8,000: a default GAN fit on all 22,800 rows takes ~4 minutes
+  here, and 3 tasks x 3 seeds of it would not fit a session);
+- digits-9, digits-3: scikit-learn's bundled digits, one digit against the
+  rest, cut to 5% (64 numeric columns);
+- mixed-a, mixed-b, mixed-c: ``make_classification`` (3,000 rows, low class
+  separation) with 3 of the features binned into categorical columns, cut
+  to 5%, 3% and 5% (different seeds, feature counts and separations);
+- breast-cancer: the bundled table cut to 10% malignant (sanity check).
 
-Each resampled training set feeds LogisticRegression and HistGradientBoosting
+Methods: none, RandomOverSampler, SMOTE (SMOTENC with categorical columns),
+ADASYN (numeric tasks only: it has no categorical variant), GANAugmenter
+with its defaults, ctgan oversampling (``GANAugmenter(engine="ctgan")``,
+``--ctgan-epochs``) on the Adult tasks only, and variants that reuse the
+*same* fitted GANAugmenter (one fit with ``class_filter=0.5``; the filter
+draws nothing from the GAN's random streams, so ``set_params(class_filter=None)``
+gives exactly the default model):
+
+- "GANAugmenter": the default (no filter), ``quota`` rows from ``sample``;
+- "GANAugmenter(class_filter=0.5)": the library's class filter (a
+  class-balanced HistGradientBoosting of the encoded real rows);
+- "GAN + raw-table filter": the same idea done outside the library: draw 3x
+  the quota, keep the rows that a class-balanced HistGradientBoosting of the
+  raw training table (``make_classifier``, native categoricals) gives a
+  minority probability >= 0.5, then the highest-scoring ones;
+- "GAN/ROS half-half": half the quota from the GAN, half duplicated real
+  minority rows (RandomOverSampler's half).
+
+Every resampled training set feeds LogisticRegression and HistGradientBoosting
 (``ganaug.metrics.make_classifier``). Reported on the test part: balanced
 accuracy, minority-class F1, average precision of the minority class, and the
-resampler's fit time. Mean ± std over seeds, all methods in the same run.
+resampler's fit time. Mean ± std over seeds, and per (task, classifier,
+metric) which method has the best mean: the count of wins per method.
 
     python benchmarks/bench_rebalance.py --seeds 3
+    python benchmarks/bench_rebalance.py --seeds 1 --tasks mixed-a digits-9 --name rebalance_smoke
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
 from _common import SHARED_DATA, mean_std, write_markdown
-from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
-from sklearn.datasets import load_digits
+from imblearn.over_sampling import ADASYN, SMOTE, SMOTENC, RandomOverSampler
+from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
@@ -31,57 +61,143 @@ from ganaug import GANAugmenter
 from ganaug.datasets import make_rare
 from ganaug.metrics import make_classifier
 
+METRICS = ("balanced accuracy", "minority F1", "average precision")
 
-def tasks():
+
+def _mixed(seed: int, n_features: int, sep: float) -> tuple[pd.DataFrame, pd.Series]:
+    X, y = make_classification(
+        n_samples=3000,
+        n_features=n_features,
+        n_informative=max(3, n_features // 2),
+        n_redundant=1,
+        class_sep=sep,
+        flip_y=0.02,
+        weights=[0.7, 0.3],
+        random_state=seed,
+    )
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(n_features)])
+    for i, levels in zip(range(3), ("abc", "pqrs", "uvwxyz"), strict=True):
+        edges = np.quantile(frame[f"x{i}"], np.linspace(0, 1, len(levels) + 1)[1:-1])
+        frame[f"x{i}"] = np.array(list(levels), dtype=object)[np.searchsorted(edges, frame[f"x{i}"])]
+    return frame, pd.Series(np.where(y == 1, "pos", "neg"), name="target")
+
+
+def tasks(names: list[str] | None, adult_rows: int):
+    """(name, X, y, minority label, share, training-rows cap)."""
     adult = SHARED_DATA / "adult.csv"
     if adult.exists():
         df = pd.read_csv(adult)
-        yield "adult", df.drop(columns="income"), df["income"], " >50K", 500, 100
+        for share in (0.01, 0.02, 0.05):
+            yield f"adult-{share:.0%}", df.drop(columns="income"), df["income"], " >50K", share, adult_rows
     else:
-        print("adult skipped: ../shared/data/adult.csv not found")
+        print("adult tasks skipped: ../shared/data/adult.csv not found")
     digits = load_digits(as_frame=True)
-    y = pd.Series(np.where(digits.target == 9, "nine", "other"), name="is_nine")
-    yield "digits-9", digits.data, y, "nine", 100, 300
+    for digit in (9, 3):
+        y = pd.Series(np.where(digits.target == digit, "yes", "no"), name=f"is_{digit}")
+        yield f"digits-{digit}", digits.data, y, "yes", 0.05, None
+    for name, (seed, features, sep, share) in {
+        "mixed-a": (0, 10, 0.6, 0.05),
+        "mixed-b": (1, 14, 0.5, 0.03),
+        "mixed-c": (2, 8, 0.8, 0.05),
+    }.items():
+        X, y = _mixed(seed, features, sep)
+        yield name, X, y, "pos", share, None
+    cancer = load_breast_cancer(as_frame=True)
+    y = pd.Series(np.where(cancer.target == 0, "malignant", "benign"), name="diagnosis")
+    yield "breast-cancer", cancer.data, y, "malignant", 0.10, None
 
 
-def resamplers(X: pd.DataFrame, seed: int, batch: int, ganaug_epochs: int, ctgan_epochs: int, device: str):
-    categorical = [c for c in X.columns if X[c].dtype == object]
-    smote = (
-        SMOTENC(categorical_features=categorical, random_state=seed)
-        if categorical
-        else SMOTE(random_state=seed)
-    )
-    return {
-        "none": None,
-        "RandomOverSampler": RandomOverSampler(random_state=seed),
-        type(smote).__name__: smote,
-        f"ctgan oversampling ({ctgan_epochs} ep)": GANAugmenter(
-            engine="ctgan", epochs=ctgan_epochs, batch_size=batch, random_state=seed, device=device
-        ),
-        f"GANAugmenter ({ganaug_epochs} ep)": GANAugmenter(
-            epochs=ganaug_epochs, batch_size=batch, random_state=seed, device=device
-        ),
-    }
+def class_filter(aug, X_tr, y_tr, minority, quota: int, seed: int):
+    """Rows of the minority class from ``aug``, kept by a class-balanced model of the real rows."""
+    model = make_classifier(X_tr, "gbm", seed)
+    model.steps[-1][1].set_params(class_weight="balanced")
+    model.fit(X_tr, y_tr)
+    drawn, _ = aug.sample(3 * quota, y=minority, random_state=seed + 1)
+    score = model.predict_proba(drawn)[:, list(model.classes_).index(minority)]
+    order = np.argsort(-score, kind="stable")
+    keep = np.flatnonzero(score >= 0.5)
+    chosen = keep[:quota] if len(keep) >= quota else order[:quota]
+    return drawn.iloc[np.sort(chosen)], float((score >= 0.5).mean())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--ctgan-epochs", type=int, default=50)
+    parser.add_argument("--adult-rows", type=int, default=8000, help="Adult training rows (before the cut)")
+    parser.add_argument("--tasks", nargs="+", default=None, help="run only these tasks")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--name", default=None, help="result file name (default rebalance_<device>)")
     args = parser.parse_args()
-    rows = []
-    for task, X, y, minority, batch, ganaug_epochs in tasks():
+    warnings.filterwarnings("ignore", category=UserWarning)
+    rows, notes = [], []
+    for task, X, y, minority, share, cap in tasks(args.tasks, args.adult_rows):
+        if args.tasks and task not in args.tasks:
+            continue
         for seed in range(args.seeds):
             X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
-            X_tr, y_tr = make_rare(X_tr, y_tr, minority, 0.05, random_state=seed)
+            if cap is not None and len(X_tr) > cap:
+                X_tr, _, y_tr, _ = train_test_split(
+                    X_tr, y_tr, train_size=cap, stratify=y_tr, random_state=seed
+                )
+            X_tr, y_tr = make_rare(X_tr, y_tr, minority, share, random_state=seed)
+            X_tr, y_tr = X_tr.reset_index(drop=True), y_tr.reset_index(drop=True)
             positive = (y_te == minority).to_numpy()
-            for method, sampler in resamplers(
-                X_tr, seed, batch, ganaug_epochs, args.ctgan_epochs, args.device
-            ).items():
+            quota = int((y_tr != minority).sum() - (y_tr == minority).sum())
+            categorical = [c for c in X_tr.columns if X_tr[c].dtype == object]
+            methods = {
+                "none": None,
+                "RandomOverSampler": RandomOverSampler(random_state=seed),
+                "SMOTE(NC)": SMOTENC(categorical_features=categorical, random_state=seed)
+                if categorical
+                else SMOTE(random_state=seed),
+            }
+            if not categorical:
+                methods["ADASYN"] = ADASYN(random_state=seed)
+            if task.startswith("adult") and args.ctgan_epochs:
+                methods[f"ctgan oversampling ({args.ctgan_epochs} ep)"] = GANAugmenter(
+                    engine="ctgan", epochs=args.ctgan_epochs, random_state=seed, device=args.device
+                )
+            fitted = {}
+            for method, sampler in methods.items():
                 start = time.perf_counter()
-                X_fit, y_fit = (X_tr, y_tr) if sampler is None else sampler.fit_resample(X_tr, y_tr)
-                seconds = time.perf_counter() - start
+                fitted[method] = (X_tr, y_tr) if sampler is None else sampler.fit_resample(X_tr, y_tr)
+                fitted[method] = (*fitted[method], time.perf_counter() - start)
+            # one GAN fit serves every GAN variant: the class filter's classifier is fitted after the
+            # GAN and draws nothing from its random streams, so with class_filter=None the model
+            # generates exactly what a default GANAugmenter's fit_resample generates
+            aug = GANAugmenter(class_filter=0.5, random_state=seed, device=args.device)
+            start = time.perf_counter()
+            aug.fit(X_tr, y_tr)
+            gan_seconds = time.perf_counter() - start
+            for variant, threshold in (("GANAugmenter", None), ("GANAugmenter(class_filter=0.5)", 0.5)):
+                aug.set_params(class_filter=threshold)
+                new_rows, _ = aug.sample(quota, y=minority, random_state=seed)
+                fitted[variant] = (
+                    pd.concat([X_tr, new_rows], ignore_index=True),
+                    pd.concat([y_tr, pd.Series([minority] * quota, name=y_tr.name)], ignore_index=True),
+                    gan_seconds,
+                )
+            aug.set_params(class_filter=None)
+            kept, accepted = class_filter(aug, X_tr, y_tr, minority, quota, seed)
+            notes.append(
+                {"task": task, "seed": seed, "filter acceptance": accepted, "GAN steps": aug.n_iter_}
+            )
+            fitted["GAN + raw-table filter"] = (
+                pd.concat([X_tr, kept], ignore_index=True),
+                pd.concat([y_tr, pd.Series([minority] * len(kept), name=y_tr.name)], ignore_index=True),
+                gan_seconds,
+            )
+            half = quota // 2
+            gan_rows, _ = aug.sample(quota - half, y=minority, random_state=seed + 2)
+            real_minority = X_tr[y_tr == minority]
+            dup = real_minority.iloc[np.random.default_rng(seed).integers(0, len(real_minority), half)]
+            fitted["GAN/ROS half-half"] = (
+                pd.concat([X_tr, gan_rows, dup], ignore_index=True),
+                pd.concat([y_tr, pd.Series([minority] * quota, name=y_tr.name)], ignore_index=True),
+                gan_seconds,
+            )
+            for method, (X_fit, y_fit, seconds) in fitted.items():
                 for kind in ("logistic", "gbm"):
                     model = make_classifier(X_fit, kind, seed).fit(X_fit, y_fit)
                     pred = model.predict(X_te) == minority
@@ -103,19 +219,55 @@ def main() -> None:
                         flush=True,
                     )
     frame = pd.DataFrame(rows)
-    table = mean_std(frame, ["task", "classifier", "method"])
+    means = frame.groupby(["task", "classifier", "method"])[list(METRICS)].mean()
+    wins = []
+    for metric in METRICS:
+        best = means[metric].groupby(level=["task", "classifier"]).idxmax()
+        counts = pd.Series([b[2] for b in best]).value_counts()
+        wins.append(counts.rename(metric))
+    wins_table = pd.concat(wins, axis=1).fillna(0).astype(int)
+    wins_table["total"] = wins_table.sum(axis=1)
+    cells = len(means.groupby(level=["task", "classifier"]))
+    gan_vs_ros = []
+    for metric in METRICS:
+        m = means[metric].unstack("method")
+        for variant in (
+            "GANAugmenter",
+            "GANAugmenter(class_filter=0.5)",
+            "GAN + raw-table filter",
+            "GAN/ROS half-half",
+        ):
+            gan_vs_ros.append(
+                {
+                    "method": variant,
+                    "metric": metric,
+                    "beats RandomOverSampler (cells)": int((m[variant] > m["RandomOverSampler"]).sum()),
+                    "mean difference": float((m[variant] - m["RandomOverSampler"]).mean()),
+                }
+            )
     intro = (
-        "Stratified 70/30 split, then the training part's minority class cut to 5% of it; the "
-        f"test part keeps the natural rate. {args.seeds} seeds, mean ± std. Both GANs use batch "
-        "500 on adult and 100 on digits-9; ctgan oversampling = GANAugmenter(engine='ctgan'), "
-        "whose class rows come from conditioned sampling plus rejection. Default "
-        "sampling_strategy ('auto': minority raised to the majority count) for every resampler."
+        "Stratified 70/30 split, then the training part's minority class cut to the task's share; "
+        f"Adult's training part first cut to {args.adult_rows:,} random rows. The test part keeps the "
+        f"natural rate. {args.seeds} seeds, mean ± std. Every resampler at its defaults "
+        "(sampling_strategy 'auto': minority raised to the majority count); GANAugmenter with "
+        "epochs='auto'. The GAN variants reuse one fitted GANAugmenter (fit time = its fit). "
+        "ADASYN runs on the numeric tasks only; ctgan oversampling on the Adult tasks only. "
+        "Wins: per (task, classifier, metric), the method with the best mean "
+        f"({cells} task x classifier cells per metric). Fit seconds are wall time on this machine "
+        "and only indicative when other jobs ran."
     )
     write_markdown(
-        f"rebalance_{args.device}",
-        "Rebalancing: GANAugmenter vs SMOTE, RandomOverSampler, ctgan",
+        args.name or f"rebalance_{args.device}",
+        "Rebalancing: GANAugmenter vs RandomOverSampler, SMOTE(NC), ADASYN, ctgan",
         intro,
-        {"Mean ± std over seeds": table},
+        {
+            "Wins per method (best mean per task x classifier)": wins_table.sort_values(
+                "total", ascending=False
+            ),
+            "GAN variants against RandomOverSampler (task x classifier cells)": pd.DataFrame(gan_vs_ros),
+            "Raw-table filter: share of 3x-quota draws kept, GAN steps": pd.DataFrame(notes),
+            "Mean ± std over seeds": mean_std(frame, ["task", "classifier", "method"]),
+        },
     )
 
 

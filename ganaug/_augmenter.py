@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -12,11 +12,12 @@ from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import _fit_context
 from sklearn.preprocessing import label_binarize
 from sklearn.utils import check_consistent_length, check_random_state
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, synthesis_config
+from ganaug._class_filter import ClassFilter
 from ganaug._modality import for_input
 from ganaug.core import draw_seed, resolve_device
 
@@ -52,6 +53,19 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ``'minority'``, ``'not minority'``, ``'not majority'``, ``'all'``,
         ``'auto'`` (= ``'not majority'``), a dict ``{class: n_samples}`` or a
         callable ``y -> dict``.
+    class_filter : float in (0, 1) or None, default=None
+        Keep only generated samples that a model of the real data places in
+        their class: a class-balanced gradient-boosting classifier, fitted on
+        the real training samples as the network sees them, must give a
+        generated sample of class ``k`` a probability of class ``k`` of at
+        least ``class_filter``; the generator is asked for more samples
+        until every quota is met (after 8 rounds the best-scoring rejected
+        ones fill the rest, with a warning). The classifier is fitted at
+        ``fit`` (a few seconds); the threshold is read at generation, so it
+        can be changed with ``set_params`` after fit (``None`` then turns the
+        filter off). Ignored without ``y``; not for ``engine="ctgan"``. See
+        ``benchmarks/results/rebalance_cpu.md`` for what it does to
+        downstream models.
     categorical_features : "auto", None, array-like of str or int, or bool mask, default="auto"
         Categorical columns. ``"auto"``: object, string, ``category`` and bool
         columns (and non-numeric columns of a numpy object array).
@@ -164,6 +178,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     seed_ : int
         Seed drawn from ``random_state`` at fit; the synthetic rows of
         ``fit_resample`` are drawn from it.
+    class_filter_ : ClassFilter or None
+        The class filter's classifier, fitted when ``class_filter`` was set
+        at fit (with ``y``).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -205,12 +222,14 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         **BaseOverSampler._parameter_constraints,
         **GAN_PARAMETER_CONSTRAINTS,
         "engine": [StrOptions({"ganaug", "ctgan"})],
+        "class_filter": [Interval(Real, 0, 1, closed="neither"), None],
     }
 
     def __init__(
         self,
         *,
         sampling_strategy: Any = "auto",
+        class_filter: float | None = None,
         categorical_features: Any = "auto",
         max_categories: int | None = 200,
         epochs: Any = "auto",
@@ -236,6 +255,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         engine: str = "ganaug",
     ) -> None:
         self.sampling_strategy = sampling_strategy
+        self.class_filter = class_filter
         self.categorical_features = categorical_features
         self.max_categories = max_categories
         self.epochs = epochs
@@ -302,6 +322,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
 
     def _fit_model(self, data: Any, y: np.ndarray | None) -> None:
         """Train the modality's synthesizer on checked ``data``, conditioned on ``y`` when given."""
+        if self.class_filter is not None and self.engine == "ctgan":
+            raise ValueError('class_filter is for engine="ganaug" (ctgan\'s rows are not encoded alike).')
         config = synthesis_config(self)
         rng = check_random_state(self.random_state)
         self.device_ = resolve_device(self.device)
@@ -314,6 +336,25 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self.batch_size_, self.pac_ = self.model_.batch_size, self.model_.pac
         self.n_iter_ = self.model_.n_steps
         self.seed_ = draw_seed(rng)
+        self.class_filter_ = None
+        if self.class_filter is not None and codes is not None:
+            # drawn after seed_, so the filter changes nothing else of the fit
+            self.class_filter_ = ClassFilter.fit(self.model_.features(data), codes, draw_seed(rng))
+
+    def _generate(self, codes: np.ndarray, seed: int) -> Any:
+        """Samples for the class ``codes``, through the class filter when ``class_filter`` is set."""
+        if self.class_filter is None or self.classes_ is None:
+            return self.model_.generate(codes, seed)
+        if getattr(self, "class_filter_", None) is None:
+            raise ValueError(
+                "class_filter was set after this GANAugmenter was fitted without it; fit again to train "
+                "the filter's classifier."
+            )
+        model = self.model_
+        encoded = self.class_filter_.generate(
+            codes, self.class_filter, model.generate_encoded, model.round_trip, seed
+        )
+        return model.decode(encoded, seed)
 
     # ---------------------------------------------------------- public API
     @_fit_context(prefer_skip_nested_validation=True)
@@ -384,7 +425,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             [np.full(n, class_index[label], dtype=np.int64) for label, n in self.sampling_strategy_.items()]
             or [np.zeros(0, dtype=np.int64)]
         )
-        X_new = self.model_.generate(new_codes, self.seed_)
+        X_new = self._generate(new_codes, self.seed_)
         y_new = self.classes_[new_codes]
         return X.join(X_new), (np.concatenate([y, y_new]) if len(y_new) else y)
 
@@ -453,7 +494,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
                     f"Unknown label(s) {pd.unique(labels[unknown])[:5].tolist()}; "
                     f"the classes seen at fit are {self.classes_.tolist()}."
                 )
-        return self.model_.generate(codes, seed), self.classes_[codes]
+        return self._generate(codes, seed), self.classes_[codes]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

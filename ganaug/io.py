@@ -125,6 +125,7 @@ import torch
 from sklearn.impute import MissingIndicator
 
 from ganaug._augmenter import GANAugmenter
+from ganaug._class_filter import ClassFilter, TreeEnsemble
 from ganaug._imputer import GANImputer
 from ganaug._modality import ImageModality, TabularModality
 from ganaug.core import ImputationConfig, SynthesisConfig
@@ -165,6 +166,8 @@ _ALLOWED_CLASSES: dict[str, type] = {
     for cls in (
         GANAugmenter,
         GANImputer,
+        ClassFilter,
+        TreeEnsemble,
         TabularModality,
         ImageModality,
         SynthesisConfig,

@@ -273,4 +273,23 @@ class ImageSynthesizer:
 
     def generate(self, codes: np.ndarray, seed: int) -> np.ndarray:
         """Images for the given class codes, in the fitted format, dtype and range."""
-        return self.encoder.inverse_transform(self.model.generate(codes, seed))
+        return self.decode(self.generate_encoded(codes, seed), seed)
+
+    def features(self, images: Images) -> np.ndarray:
+        """Images as the network sees them, one flattened row each (what a class filter is trained on)."""
+        data = self.encoder.transform(images)
+        return data.reshape(len(data), -1)
+
+    def generate_encoded(self, codes: np.ndarray, seed: int) -> np.ndarray:
+        """Encoded images, one flattened row each, for the given class codes."""
+        data = self.model.generate(codes, seed)
+        return data.reshape(len(data), -1)
+
+    def decode(self, encoded: np.ndarray, seed: int) -> np.ndarray:
+        """Flattened encoded images back in the fitted format, dtype and range."""
+        return self.encoder.inverse_transform(encoded.reshape(len(encoded), *self.model.shape))
+
+    def round_trip(self, encoded: np.ndarray, seed: int) -> np.ndarray:
+        """Generated images decoded (to the fitted dtype and range) and encoded again, flattened."""
+        array = self.encoder.decode(encoded.reshape(len(encoded), *self.model.shape))
+        return self.features(Images(array, array, self.encoder.format_))

@@ -336,4 +336,27 @@ class TabularSynthesizer:
 
     def generate(self, codes: np.ndarray, seed: int) -> Any:
         """Rows for the given class codes, in the fitted table's container."""
-        return self.encoder.inverse_transform(self.model.generate(codes, seed), random_state=seed)
+        return self.decode(self.generate_encoded(codes, seed), seed)
+
+    def features(self, table: Table) -> np.ndarray:
+        """Rows as the network sees them, ``(n, width)`` (what a class filter is trained on)."""
+        return self.encoder.transform(table.frame)
+
+    def generate_encoded(self, codes: np.ndarray, seed: int) -> np.ndarray:
+        """Encoded rows ``(n, width)`` for the given class codes."""
+        return self.model.generate(codes, seed)
+
+    def decode(self, encoded: np.ndarray, seed: int) -> Any:
+        """Encoded rows back in the fitted table's container."""
+        return self.encoder.inverse_transform(encoded, random_state=seed)
+
+    def round_trip(self, encoded: np.ndarray, seed: int) -> np.ndarray:
+        """Generated rows decoded and encoded again: as :meth:`features` gives real rows.
+
+        A generated row's own encoding may pick another mixture mode than
+        the encoder would for the value it decodes to; a classifier of real
+        rows must see generated ones the way it saw the real ones.
+        """
+        return self.encoder.transform(
+            self.encoder.inverse_transform(encoded, as_frame=True, random_state=seed)
+        )
