@@ -87,9 +87,15 @@ class TreeEnsemble:
             depth=int(allnodes["depth"].max()),
         )
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Class probabilities ``(n, n_classes)`` (binary: two columns), as the exported model gives them."""
+    def predict_proba(self, X: np.ndarray, chunk: int = 4096) -> np.ndarray:
+        """Class probabilities ``(n, n_classes)`` (binary: two columns), as the exported model gives them.
+
+        Rows go through in chunks: the walk holds one node index per row and tree.
+        """
         X = np.asarray(X, dtype=np.float64)
+        if len(X) > chunk:
+            parts = [self.predict_proba(X[i : i + chunk], chunk) for i in range(0, len(X), chunk)]
+            return np.concatenate(parts)
         rows = np.arange(len(X))[:, None]
         node = np.broadcast_to(self.start, (len(X), len(self.start))).copy()  # (n, trees)
         for _ in range(self.depth):
