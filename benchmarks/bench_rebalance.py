@@ -30,8 +30,10 @@ gives exactly the default model):
   the quota, keep the rows that a class-balanced HistGradientBoosting of the
   raw training table (``make_classifier``, native categoricals) gives a
   minority probability >= 0.5, then the highest-scoring ones;
-- "GAN/ROS half-half": half the quota from the GAN, half duplicated real
-  minority rows (RandomOverSampler's half).
+- "GAN/ROS half-half": half the quota from the GAN, half real minority rows
+  drawn with replacement (RandomOverSampler's half): what
+  ``GANAugmenter(synthetic_fraction=0.5).fit_resample`` returns, built here
+  from the shared fit.
 
 Every resampled training set feeds LogisticRegression and HistGradientBoosting
 (``ganaug.metrics.make_classifier``). Reported on the test part: balanced

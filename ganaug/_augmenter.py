@@ -66,6 +66,12 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         filter off). Ignored without ``y``; not for ``engine="ctgan"``. See
         ``benchmarks/results/rebalance_cpu.md`` for what it does to
         downstream models.
+    synthetic_fraction : float in (0, 1], default=1.0
+        Share of each class's new samples in ``fit_resample`` that the GAN
+        generates; the rest are copies of the class's real samples drawn at
+        random with replacement (what ``RandomOverSampler`` adds). With 0.5
+        half of the quota is synthetic and half duplicated. ``sample`` always
+        generates.
     categorical_features : "auto", None, array-like of str or int, or bool mask, default="auto"
         Categorical columns. ``"auto"``: object, string, ``category`` and bool
         columns (and non-numeric columns of a numpy object array).
@@ -223,6 +229,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         **GAN_PARAMETER_CONSTRAINTS,
         "engine": [StrOptions({"ganaug", "ctgan"})],
         "class_filter": [Interval(Real, 0, 1, closed="neither"), None],
+        "synthetic_fraction": [Interval(Real, 0, 1, closed="right")],
     }
 
     def __init__(
@@ -230,6 +237,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         *,
         sampling_strategy: Any = "auto",
         class_filter: float | None = None,
+        synthetic_fraction: float = 1.0,
         categorical_features: Any = "auto",
         max_categories: int | None = 200,
         epochs: Any = "auto",
@@ -256,6 +264,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.class_filter = class_filter
+        self.synthetic_fraction = synthetic_fraction
         self.categorical_features = categorical_features
         self.max_categories = max_categories
         self.epochs = epochs
@@ -421,12 +430,23 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         """
         self._fit_model(X, y)
         class_index = {label: code for code, label in enumerate(self.classes_)}
+        quotas = {
+            label: (round(n * self.synthetic_fraction), n) for label, n in self.sampling_strategy_.items()
+        }
         new_codes = np.concatenate(
-            [np.full(n, class_index[label], dtype=np.int64) for label, n in self.sampling_strategy_.items()]
+            [np.full(k, class_index[label], dtype=np.int64) for label, (k, _) in quotas.items()]
             or [np.zeros(0, dtype=np.int64)]
         )
         X_new = self._generate(new_codes, self.seed_)
         y_new = self.classes_[new_codes]
+        if self.synthetic_fraction < 1:  # the rest of each quota: real rows, drawn as RandomOverSampler does
+            pick = np.random.default_rng(self.seed_)
+            copies = np.concatenate(
+                [pick.choice(np.flatnonzero(y == label), n - k) for label, (k, n) in quotas.items()]
+                or [np.zeros(0, dtype=np.int64)]
+            ).astype(np.int64)
+            X_new = _concat(X_new, X.take(copies))
+            y_new = np.concatenate([y_new, y[copies]])
         return X.join(X_new), (np.concatenate([y, y_new]) if len(y_new) else y)
 
     def _target_like(self, y_in: Any, y_all: np.ndarray, binarize_y: bool, X_res: Any) -> Any:
@@ -504,3 +524,12 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         tags.input_tags.categorical = True
         tags.non_deterministic = False
         return tags
+
+
+def _concat(first: Any, second: Any) -> Any:
+    """Two sets of new samples of one container, one after the other."""
+    if isinstance(first, pd.DataFrame):
+        return pd.concat([first, second], ignore_index=True)
+    if isinstance(first, list):
+        return first + second
+    return np.concatenate([first, np.asarray(second, dtype=np.asarray(first).dtype)])

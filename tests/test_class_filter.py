@@ -132,3 +132,39 @@ def test_images_are_filtered_too():
     scores = aug.class_filter_.trees.predict_proba(aug.model_.features(aug.modality_.check(rows)))
     filled = any("class filter kept too few" in str(w.message) for w in caught)
     assert filled or (scores[:, 1] >= 0.5).all()
+
+
+# ------------------------------------------------------------------ synthetic_fraction
+@pytest.mark.parametrize("container", ["frame", "array", "list"])
+def test_synthetic_fraction_fills_the_rest_with_copies_of_real_rows(table, container):
+    X, y = table
+    X = X.drop(columns="kind")
+    X_in = {"frame": X, "array": X.to_numpy(), "list": X.to_numpy().tolist()}[container]
+    aug = GANAugmenter(max_steps=5, synthetic_fraction=0.5, random_state=0)
+    X_res, y_res = aug.fit_resample(X_in, y)
+    res = pd.DataFrame(np.asarray(X_res, dtype=float), columns=X.columns)
+    assert np.array_equal(res.iloc[: len(X)].to_numpy(), X.to_numpy())  # originals first, unchanged
+    quota = aug.sampling_strategy_["rare"]
+    new, new_y = res.iloc[len(X) :], np.asarray(y_res)[len(X) :]
+    assert len(new) == quota and (new_y == "rare").all()
+    real_rare = {tuple(r) for r in X[y == "rare"].to_numpy()}
+    copies = [tuple(r) in real_rare for r in new.to_numpy()]
+    assert sum(copies) == quota - round(quota * 0.5)  # the copies, and no generated row copies one
+    assert all(copies[round(quota * 0.5) :])
+
+
+def test_synthetic_fraction_one_is_the_plain_resampler(table):
+    X, y = table
+    a = GANAugmenter(max_steps=5, random_state=0).fit_resample(X, y)[0]
+    b = GANAugmenter(max_steps=5, synthetic_fraction=1.0, random_state=0).fit_resample(X, y)[0]
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_synthetic_fraction_on_images():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], [30, 10])
+    X = rng.integers(0, 255, size=(40, 8, 8)).astype(np.uint8)
+    X_res, y_res = GANAugmenter(max_steps=3, synthetic_fraction=0.5, random_state=0).fit_resample(X, y)
+    assert X_res.shape == (60, 8, 8) and X_res.dtype == np.uint8 and (y_res[40:] == 1).all()
+    copies = [any(np.array_equal(img, real) for real in X[y == 1]) for img in X_res[40:]]
+    assert sum(copies) == 10 and all(copies[10:])

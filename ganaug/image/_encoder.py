@@ -207,6 +207,12 @@ class Images:
         new = np.asarray(new, dtype=self.array.dtype)
         return np.concatenate([self.array, new]) if len(new) else self.array.copy()
 
+    def take(self, rows: np.ndarray) -> Any:
+        """Copies of original images ``rows``, in this format (as :meth:`join` takes new ones)."""
+        if self.format.columns is not None:
+            return self.original.iloc[rows].copy()
+        return self.array[rows].copy()
+
 
 def check_images(X: Any, image_shape: Any = None, channels: str = "auto") -> Images:
     """Check images and convert them once (see the module docstring for what is accepted)."""

@@ -94,6 +94,15 @@ class Table:
         X = np.asarray(X)
         return np.concatenate([X, np.asarray(new, dtype=X.dtype)]) if len(new) else X.copy()
 
+    def take(self, rows: np.ndarray) -> Any:
+        """Copies of original rows ``rows``, in this container (as :meth:`join` takes new rows)."""
+        X = self.original
+        if isinstance(X, pd.DataFrame):
+            return X.iloc[rows].copy()
+        if isinstance(X, list):
+            return [X[i] for i in rows]
+        return np.asarray(X)[rows]
+
 
 def check_table(X: Any) -> Table:
     """Check a table and convert it once; refuse what no encoder can take, with the reason."""
