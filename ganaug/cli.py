@@ -57,7 +57,8 @@ def demo(epochs: Any, device: str, seed: int, verbose: bool = True) -> int:
     X_res, y_res = augmenter.fit_resample(X_train, y_train)
     seconds = time.perf_counter() - start
     print(
-        f"  training rows after:  {_counts(y_res)}  ({len(X_res) - len(X_train)} synthetic rows, "
+        f"  training rows after:  {_counts(y_res)}  ({len(X_res) - len(X_train)} new rows: "
+        f"{augmenter.n_synthetic_} generated, the rest copies of real ones; "
         f"{augmenter.n_iter_} steps on {augmenter.device_}, {seconds:.1f} s)"
     )
     print("  a few synthetic minority rows:")
@@ -235,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_aug = commands.add_parser("augment", help="rebalance the classes of a CSV file", **fmt)
     p_aug.add_argument("path", help="CSV file with a header row")
     p_aug.add_argument("--target", required=True, help="the column holding the class labels")
-    p_aug.add_argument("--out", required=True, help="CSV file to write: original rows, then synthetic ones")
+    p_aug.add_argument("--out", required=True, help="CSV file to write: the original rows, then the new ones")
     p_aug.add_argument(
         "--sampling-strategy",
         default="auto",
