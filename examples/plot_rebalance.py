@@ -90,6 +90,7 @@ fig.tight_layout()
 
 # %%
 # With 400 training steps the GAN is far from converged; the
-# :doc:`rebalancing benchmark </benchmarks/index>` trains for 100 epochs, on
-# the full Adult table, over several seeds, and puts SMOTENC and ctgan beside
-# it.
+# :doc:`rebalancing benchmark </benchmarks/index>` trains with the defaults
+# (``epochs="auto"``) on 9 tasks over 3 seeds, and puts SMOTE(NC), ADASYN and
+# ctgan beside it. By default half of the new rows are generated and half are
+# copies of real minority rows (``synthetic_fraction=0.5``).
