@@ -75,7 +75,11 @@ def imputation_config(estimator: Any) -> ImputationConfig:
     return ImputationConfig(
         epochs=estimator.epochs,
         batch_size=estimator.batch_size,
-        generator_dim=check_layer_sizes("generator_dim", estimator.generator_dim),
+        generator_dim=(
+            "auto"
+            if isinstance(estimator.generator_dim, str)
+            else check_layer_sizes("generator_dim", estimator.generator_dim)
+        ),
         discriminator_dim=check_layer_sizes("discriminator_dim", estimator.discriminator_dim),
         hint_rate=estimator.hint_rate,
         alpha=estimator.alpha,

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -180,3 +181,38 @@ def test_early_stopping_holds_out_rows_and_keeps_the_best(correlated):
     assert all(np.isfinite(scores))
     assert imputer.n_iter_ < 40 * (540 // 128)  # a tolerance of 10 stops it after 3 intervals
     assert len(scores) == 3
+
+
+@pytest.mark.parametrize(
+    ("n_columns", "generator_dim", "expected"),
+    [
+        (3, "auto", (256, 256)),  # encoded width 3: narrow
+        (19, "auto", (256, 256)),
+        (20, "auto", (512, 512, 512)),  # from 20 encoded values: wider and deeper
+        (20, (64, 32), (64, 32)),  # given widths are used as they are
+    ],
+)
+def test_auto_generator_width_follows_the_encoded_width(n_columns, generator_dim, expected):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, n_columns))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    imp = GANImputer(epochs=1, generator_dim=generator_dim, random_state=0).fit(X)
+    assert imp.model_.model.generator_dim == expected
+    hidden = [m.out_features for m in imp.model_.model.generator.modules() if isinstance(m, torch.nn.Linear)]
+    assert tuple(hidden[:-1]) == expected
+
+
+def test_auto_generator_width_counts_categories():
+    # two numeric columns plus one categorical of 20 levels: 22 encoded values
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"a": rng.normal(size=80), "b": rng.normal(size=80), "c": [f"level{i % 20}" for i in range(80)]}
+    )
+    imp = GANImputer(epochs=1, random_state=0).fit(_punch_holes(frame, 0.1, 0))
+    assert imp.model_.model.generator_dim == (512, 512, 512)
+    assert GANImputer(epochs=1, random_state=0).fit(
+        _punch_holes(frame[["a", "b"]], 0.1, 0)
+    ).model_.model.generator_dim == (
+        256,
+        256,
+    )

@@ -40,7 +40,7 @@ class ImputationConfig:
 
     epochs: int | str
     batch_size: int
-    generator_dim: tuple[int, ...]
+    generator_dim: tuple[int, ...] | str  # "auto" until the table's encoded width resolves it
     discriminator_dim: tuple[int, ...]
     hint_rate: float = 0.9
     alpha: float = 100.0

@@ -80,7 +80,8 @@ class ImputationGAN(GeneratorModel):
         parallel = current_parallel()
         encoded, observed = parallel.shard(encoded, observed)
         with seeded(device, seed) as rng:
-            model = cls(layout, n_columns, config.generator_dim, device)
+            generator_dim = imputation_generator_dim(config.generator_dim, layout.width)
+            model = cls(layout, n_columns, generator_dim, device)
             critic = MLP(layout.width + n_columns, tuple(config.discriminator_dim), n_columns).to(device)
             parallel.start(model.generator, critic)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
@@ -162,6 +163,21 @@ class ImputationGAN(GeneratorModel):
             return self.heads(raw, rng, hard=True) if sample else raw
 
         return self._infer(len(encoded), seed, step, (self.layout.width,))
+
+
+#: Encoded width from which ``generator_dim="auto"`` picks the wider, deeper generator.
+AUTO_WIDE_TABLE = 20
+
+
+def imputation_generator_dim(generator_dim: tuple[int, ...] | str, width: int) -> tuple[int, ...]:
+    """The generator's hidden widths: as given, or by the encoded width for ``"auto"``.
+
+    Tables at least ``AUTO_WIDE_TABLE`` values wide get ``(512, 512, 512)``,
+    narrower ones ``(256, 256)`` (see ``GANImputer``'s ``generator_dim``).
+    """
+    if not isinstance(generator_dim, str):
+        return tuple(generator_dim)
+    return (512, 512, 512) if width >= AUTO_WIDE_TABLE else (256, 256)
 
 
 class TabularImputation:
