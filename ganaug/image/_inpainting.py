@@ -49,20 +49,30 @@ def hide_pixels_or_block(known: torch.Tensor, rate: float, rng: torch.Generator)
 
 
 def _masked_mse(raw: torch.Tensor, x: torch.Tensor, known: torch.Tensor) -> torch.Tensor:
-    """Squared error of the raw output at known pixels.
+    """Squared error of the squashed output at known pixels.
 
-    On the raw output, not a squashed one: pixels at the ends of the range
-    (MNIST's are almost all exactly 0 or 255) would drive a tanh output into
-    saturation, where its gradient vanishes and the filled pixels stop
-    learning (measured: holes filled with background, RMSE worse than the
-    mean's). The raw output is clipped to the pixel range where it is used.
+    The targets (pixels in [-1, 1]) lie inside the output's range
+    (:func:`_squash`, 1.25 tanh), not at its asymptotes: with a plain tanh,
+    pixels at the ends of the range (MNIST's are almost all exactly 0 or
+    255) drive the output into saturation, where its gradient vanishes and
+    the filled pixels stop learning (measured: holes filled with background,
+    RMSE 95.5 against the mean's 86.7). Measured against the unbounded raw
+    output it replaced: the same on MNIST (65.1 vs 65.5 RMSE,
+    ``diag_inpaint_mnist.py --epochs 100``) and steadier on sklearn's digits
+    (0.145 / 0.177 vs 0.150 / 0.220 on two seeds).
     """
     weight = known.float()
-    return ((raw - x) ** 2 * weight).sum() / weight.sum().clamp_min(1)
+    return ((_squash(raw) - x) ** 2 * weight).sum() / weight.sum().clamp_min(1)
+
+
+def _squash(raw: torch.Tensor) -> torch.Tensor:
+    """1.25 tanh: pixel targets of +-1 sit where the slope is still 0.45, not at the asymptotes."""
+    return 1.25 * torch.tanh(raw)
 
 
 def _to_range(raw: torch.Tensor) -> torch.Tensor:
-    return raw.clamp(-1.0, 1.0)
+    """The generator's output as pixels: squashed, then clipped to [-1, 1]."""
+    return _squash(raw).clamp(-1.0, 1.0)
 
 
 class InpaintingGAN(GeneratorModel):
