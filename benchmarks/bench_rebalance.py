@@ -17,23 +17,24 @@ natural rate):
 
 Methods: none, RandomOverSampler, SMOTE (SMOTENC with categorical columns),
 ADASYN (numeric tasks only: it has no categorical variant), GANAugmenter
-with its defaults, ctgan oversampling (``GANAugmenter(engine="ctgan")``,
-``--ctgan-epochs``) on the Adult tasks only, and variants that reuse the
-*same* fitted GANAugmenter (one fit with ``class_filter=0.5``; the filter
-draws nothing from the GAN's random streams, so ``set_params(class_filter=None)``
-gives exactly the default model):
+with its defaults (``GANAugmenter(random_state=seed).fit_resample``: half of
+each quota generated, half real rows copied, ``synthetic_fraction=0.5``),
+ctgan oversampling (``GANAugmenter(engine="ctgan")``, ``--ctgan-epochs``,
+every new row from ctgan) on the Adult tasks only, and variants that reuse
+the default's fitted GAN (``synthetic_fraction`` only changes what
+``fit_resample`` returns, not the fit):
 
-- "GANAugmenter": the default (no filter), ``quota`` rows from ``sample``;
-- "GANAugmenter(class_filter=0.5)": the library's class filter (a
-  class-balanced HistGradientBoosting of the encoded real rows);
-- "GAN + raw-table filter": the same idea done outside the library: draw 3x
-  the quota, keep the rows that a class-balanced HistGradientBoosting of the
-  raw training table (``make_classifier``, native categoricals) gives a
-  minority probability >= 0.5, then the highest-scoring ones;
-- "GAN/ROS half-half": half the quota from the GAN, half real minority rows
-  drawn with replacement (RandomOverSampler's half): what
-  ``GANAugmenter(synthetic_fraction=0.5).fit_resample`` returns, built here
-  from the shared fit.
+- "all generated (synthetic_fraction=1)": the whole quota from ``sample``
+  (what the default was before this protocol's first run);
+- "GAN + raw-table filter": draw 3x the quota, keep the rows that a
+  class-balanced HistGradientBoosting of the raw training table
+  (``make_classifier``, native categoricals) gives a minority probability
+  >= 0.5, then the highest-scoring ones (all generated);
+- "half-half, filtered GAN half": the default's mix with its generated half
+  passed through that filter.
+
+The library's own ``class_filter`` (a classifier of the *encoded* rows) was
+measured in the first run of this protocol (``rebalance_variants_cpu.md``).
 
 Every resampled training set feeds LogisticRegression and HistGradientBoosting
 (``ganaug.metrics.make_classifier``). Reported on the test part: balanced
@@ -48,6 +49,7 @@ metric) which method has the best mean: the count of wins per method.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
 
@@ -64,6 +66,12 @@ from ganaug.datasets import make_rare
 from ganaug.metrics import make_classifier
 
 METRICS = ("balanced accuracy", "minority F1", "average precision")
+GAN_VARIANTS = (
+    "GANAugmenter",
+    "all generated (synthetic_fraction=1)",
+    "GAN + raw-table filter",
+    "half-half, filtered GAN half",
+)
 
 
 def _mixed(seed: int, n_features: int, sep: float) -> tuple[pd.DataFrame, pd.Series]:
@@ -109,6 +117,13 @@ def tasks(names: list[str] | None, adult_rows: int):
     yield "breast-cancer", cancer.data, y, "malignant", 0.10, None
 
 
+def _add(X_tr, y_tr, new_rows, minority, seconds: float):
+    """The training table with ``new_rows`` of the minority class appended (and the fit seconds)."""
+    X_fit = pd.concat([X_tr, new_rows], ignore_index=True)
+    y_fit = pd.concat([y_tr, pd.Series([minority] * len(new_rows), name=y_tr.name)], ignore_index=True)
+    return X_fit, y_fit, seconds
+
+
 def class_filter(aug, X_tr, y_tr, minority, quota: int, seed: int):
     """Rows of the minority class from ``aug``, kept by a class-balanced model of the real rows."""
     model = make_classifier(X_tr, "gbm", seed)
@@ -130,9 +145,25 @@ def main() -> None:
     parser.add_argument("--tasks", nargs="+", default=None, help="run only these tasks")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--name", default=None, help="result file name (default rebalance_<device>)")
+    parser.add_argument(
+        "--raw",
+        default=None,
+        help="also append every measurement to this CSV (and its notes to <raw>.notes.csv) after each "
+        "task and seed, so that runs split by --tasks can be merged",
+    )
+    parser.add_argument(
+        "--merge", nargs="+", default=None, help="write the tables from these --raw CSVs of earlier runs"
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
+    if args.merge:
+        frame = pd.concat([pd.read_csv(p) for p in args.merge], ignore_index=True)
+        notes = pd.concat([pd.read_csv(f"{p}.notes.csv") for p in args.merge], ignore_index=True)
+        runs = "; ".join(f"`{c}`" for c in dict.fromkeys(frame.pop("run")))
+        report(frame, notes, args, f"Merged from runs split by task: {runs}. ")
+        return
     rows, notes = [], []
+    command = "python " + " ".join(sys.argv)
     for task, X, y, minority, share, cap in tasks(args.tasks, args.adult_rows):
         if args.tasks and task not in args.tasks:
             continue
@@ -158,46 +189,43 @@ def main() -> None:
                 methods["ADASYN"] = ADASYN(random_state=seed)
             if task.startswith("adult") and args.ctgan_epochs:
                 methods[f"ctgan oversampling ({args.ctgan_epochs} ep)"] = GANAugmenter(
-                    engine="ctgan", epochs=args.ctgan_epochs, random_state=seed, device=args.device
+                    engine="ctgan",
+                    epochs=args.ctgan_epochs,
+                    synthetic_fraction=1.0,  # every new row from ctgan, as ctgan users oversample
+                    random_state=seed,
+                    device=args.device,
                 )
             fitted = {}
             for method, sampler in methods.items():
                 start = time.perf_counter()
                 fitted[method] = (X_tr, y_tr) if sampler is None else sampler.fit_resample(X_tr, y_tr)
                 fitted[method] = (*fitted[method], time.perf_counter() - start)
-            # one GAN fit serves every GAN variant: the class filter's classifier is fitted after the
-            # GAN and draws nothing from its random streams, so with class_filter=None the model
-            # generates exactly what a default GANAugmenter's fit_resample generates
-            aug = GANAugmenter(class_filter=0.5, random_state=seed, device=args.device)
+            aug = GANAugmenter(random_state=seed, device=args.device)
             start = time.perf_counter()
-            aug.fit(X_tr, y_tr)
+            X_gan, y_gan = aug.fit_resample(X_tr, y_tr)
             gan_seconds = time.perf_counter() - start
-            for variant, threshold in (("GANAugmenter", None), ("GANAugmenter(class_filter=0.5)", 0.5)):
-                aug.set_params(class_filter=threshold)
-                new_rows, _ = aug.sample(quota, y=minority, random_state=seed)
-                fitted[variant] = (
-                    pd.concat([X_tr, new_rows], ignore_index=True),
-                    pd.concat([y_tr, pd.Series([minority] * quota, name=y_tr.name)], ignore_index=True),
-                    gan_seconds,
-                )
-            aug.set_params(class_filter=None)
+            fitted["GANAugmenter"] = (X_gan, y_gan, gan_seconds)
+            # the other variants reuse this fit (synthetic_fraction does not change it)
+            new_rows, _ = aug.sample(quota, y=minority, random_state=seed + 1)
+            fitted["all generated (synthetic_fraction=1)"] = _add(X_tr, y_tr, new_rows, minority, gan_seconds)
             kept, accepted = class_filter(aug, X_tr, y_tr, minority, quota, seed)
-            notes.append(
-                {"task": task, "seed": seed, "filter acceptance": accepted, "GAN steps": aug.n_iter_}
-            )
-            fitted["GAN + raw-table filter"] = (
-                pd.concat([X_tr, kept], ignore_index=True),
-                pd.concat([y_tr, pd.Series([minority] * len(kept), name=y_tr.name)], ignore_index=True),
-                gan_seconds,
-            )
-            half = quota // 2
-            gan_rows, _ = aug.sample(quota - half, y=minority, random_state=seed + 2)
+            fitted["GAN + raw-table filter"] = _add(X_tr, y_tr, kept, minority, gan_seconds)
+            half = quota - aug.n_synthetic_
+            kept_half, _ = class_filter(aug, X_tr, y_tr, minority, aug.n_synthetic_, seed + 3)
             real_minority = X_tr[y_tr == minority]
-            dup = real_minority.iloc[np.random.default_rng(seed).integers(0, len(real_minority), half)]
-            fitted["GAN/ROS half-half"] = (
-                pd.concat([X_tr, gan_rows, dup], ignore_index=True),
-                pd.concat([y_tr, pd.Series([minority] * quota, name=y_tr.name)], ignore_index=True),
-                gan_seconds,
+            copies = real_minority.iloc[np.random.default_rng(seed).integers(0, len(real_minority), half)]
+            fitted["half-half, filtered GAN half"] = _add(
+                X_tr, y_tr, pd.concat([kept_half, copies]), minority, gan_seconds
+            )
+            notes.append(
+                {
+                    "task": task,
+                    "seed": seed,
+                    "filter acceptance": accepted,
+                    "GAN steps": aug.n_iter_,
+                    "generated rows (default)": aug.n_synthetic_,
+                    "quota": quota,
+                }
             )
             for method, (X_fit, y_fit, seconds) in fitted.items():
                 for kind in ("logistic", "gbm"):
@@ -220,7 +248,15 @@ def main() -> None:
                         {k: (round(v, 4) if isinstance(v, float) else v) for k, v in rows[-1].items()},
                         flush=True,
                     )
-    frame = pd.DataFrame(rows)
+            if args.raw:
+                pd.DataFrame(rows).assign(run=command).to_csv(args.raw, index=False)
+                pd.DataFrame(notes).to_csv(f"{args.raw}.notes.csv", index=False)
+    report(pd.DataFrame(rows), pd.DataFrame(notes), args)
+
+
+def report(frame: pd.DataFrame, notes: pd.DataFrame, args, provenance: str = "") -> None:
+    """Wins, GAN variants against RandomOverSampler, notes and mean ± std, into the results file."""
+    n_seeds = frame["seed"].nunique()
     means = frame.groupby(["task", "classifier", "method"])[list(METRICS)].mean()
     wins = []
     for metric in METRICS:
@@ -233,12 +269,7 @@ def main() -> None:
     gan_vs_ros = []
     for metric in METRICS:
         m = means[metric].unstack("method")
-        for variant in (
-            "GANAugmenter",
-            "GANAugmenter(class_filter=0.5)",
-            "GAN + raw-table filter",
-            "GAN/ROS half-half",
-        ):
+        for variant in GAN_VARIANTS:
             gan_vs_ros.append(
                 {
                     "method": variant,
@@ -247,16 +278,24 @@ def main() -> None:
                     "mean difference": float((m[variant] - m["RandomOverSampler"]).mean()),
                 }
             )
+    ap = means["average precision"].unstack("method")
+    ap_kept = pd.DataFrame(
+        {
+            "AP within 0.01 of none (cells)": (ap.sub(ap["none"], axis=0) >= -0.01).sum(),
+            "worst AP - none": ap.sub(ap["none"], axis=0).min(),
+        }
+    ).drop(index="none")
     intro = (
         "Stratified 70/30 split, then the training part's minority class cut to the task's share; "
         f"Adult's training part first cut to {args.adult_rows:,} random rows. The test part keeps the "
-        f"natural rate. {args.seeds} seeds, mean ± std. Every resampler at its defaults "
+        f"natural rate. {n_seeds} seeds, mean ± std. Every resampler at its defaults "
         "(sampling_strategy 'auto': minority raised to the majority count); GANAugmenter with "
-        "epochs='auto'. The GAN variants reuse one fitted GANAugmenter (fit time = its fit). "
+        "its defaults (synthetic_fraction=0.5). The other GAN variants reuse the default's fitted GAN "
+        "(fit time = its fit_resample). "
         "ADASYN runs on the numeric tasks only; ctgan oversampling on the Adult tasks only. "
         "Wins: per (task, classifier, metric), the method with the best mean "
         f"({cells} task x classifier cells per metric). Fit seconds are wall time on this machine "
-        "and only indicative when other jobs ran."
+        "and only indicative when other jobs ran. " + provenance
     )
     write_markdown(
         args.name or f"rebalance_{args.device}",
@@ -267,7 +306,8 @@ def main() -> None:
                 "total", ascending=False
             ),
             "GAN variants against RandomOverSampler (task x classifier cells)": pd.DataFrame(gan_vs_ros),
-            "Raw-table filter: share of 3x-quota draws kept, GAN steps": pd.DataFrame(notes),
+            "Ranking kept: average precision against no resampling (task x classifier cells)": ap_kept,
+            "GAN steps, generated rows, filter acceptance (share of 3x-quota draws kept)": notes,
             "Mean ± std over seeds": mean_std(frame, ["task", "classifier", "method"]),
         },
     )

@@ -81,8 +81,8 @@ def rebalance() -> plt.Figure:
         "RandomOverSampler",
         "SMOTE(NC)",
         "GANAugmenter",
-        "GANAugmenter(class_filter=0.5)",
-        "GAN/ROS half-half",
+        "all generated (synthetic_fraction=1)",
+        "half-half, filtered GAN half",
     ]
     methods = [m for m in shown if any(label[2] == m for label in cells)]
     fig, axes = plt.subplots(2, 1, figsize=(12, 6.8), sharex=True)
@@ -96,11 +96,7 @@ def rebalance() -> plt.Figure:
             ]
             for m in methods
         }
-        # the bench names the old all-synthetic behaviour "GANAugmenter"; the default is now half-half
-        names = {
-            "GANAugmenter": "all generated (synthetic_fraction=1.0)",
-            "GAN/ROS half-half": "GANAugmenter default (half generated, half copied)",
-        }
+        names = {"GANAugmenter": "GANAugmenter (default: half generated, half copied)"}
         _bars(ax, tasks, {names.get(m, m): v for m, v in series.items()}, "balanced accuracy")
         ax.set_title(classifier, fontsize=10)
         ax.set_ylim(0.45, 1.0)

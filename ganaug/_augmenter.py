@@ -66,7 +66,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ``fit`` (a few seconds); the threshold is read at generation, so it
         can be changed with ``set_params`` after fit (``None`` then turns the
         filter off). Ignored without ``y``; not for ``engine="ctgan"``. See
-        ``benchmarks/results/rebalance_cpu.md`` for what it does to
+        ``benchmarks/results/rebalance_variants_cpu.md`` for what it does to
         downstream models.
     synthetic_fraction : float in (0, 1], default=0.5
         Share of each class's new samples in ``fit_resample`` that the GAN
@@ -74,10 +74,10 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         random with replacement (what ``RandomOverSampler`` adds), placed
         after the synthetic ones. ``1.0``: every new sample is synthetic.
         The default, half and half, did best downstream over 9 benchmark
-        tasks x 2 classifiers (``benchmarks/results/rebalance_cpu.md``: 14
-        of 54 best means against 3 for all-synthetic; balanced accuracy +0.030
-        and minority F1 +0.033 over ``RandomOverSampler`` on average, where
-        all-synthetic gives +0.011 and +0.002): synthetic samples add variety
+        tasks x 2 classifiers (``benchmarks/results/rebalance_cpu.md``: 15
+        of 54 best means against 2 for all-synthetic; balanced accuracy +0.033
+        and minority F1 +0.035 over ``RandomOverSampler`` on average, where
+        all-synthetic gives +0.016 and +0.007): synthetic samples add variety
         that helps tree models most, while the real copies keep linear
         models' boundaries where the real minority is. ``sample`` always
         generates.

@@ -4,7 +4,7 @@ A conditional GAN trained on a few hundred minority rows puts part of the
 rows it generates for the minority class where the real data says
 "majority"; added to a training set they act as label noise and pull the
 downstream model's boundary the wrong way (measured:
-``benchmarks/results/rebalance_cpu.md``). The filter is a class-balanced
+``benchmarks/results/rebalance_variants_cpu.md``). The filter is a class-balanced
 gradient-boosting classifier (scikit-learn's ``HistGradientBoostingClassifier``)
 fitted on the real training rows as the network sees them (the encoder's
 output: numbers only); a generated row of class ``k`` is kept when the
