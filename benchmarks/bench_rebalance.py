@@ -124,11 +124,15 @@ def _add(X_tr, y_tr, new_rows, minority, seconds: float):
     return X_fit, y_fit, seconds
 
 
-def class_filter(aug, X_tr, y_tr, minority, quota: int, seed: int):
-    """Rows of the minority class from ``aug``, kept by a class-balanced model of the real rows."""
+def filter_model(X_tr, y_tr, seed: int):
+    """The raw-table filter: a class-balanced HistGradientBoosting of the real training rows."""
     model = make_classifier(X_tr, "gbm", seed)
     model.steps[-1][1].set_params(class_weight="balanced")
-    model.fit(X_tr, y_tr)
+    return model.fit(X_tr, y_tr)
+
+
+def class_filter(aug, model, minority, quota: int, seed: int):
+    """``quota`` rows of the minority class from ``aug``: 3x drawn, the ones ``model`` places there kept."""
     drawn, _ = aug.sample(3 * quota, y=minority, random_state=seed + 1)
     score = model.predict_proba(drawn)[:, list(model.classes_).index(minority)]
     order = np.argsort(-score, kind="stable")
@@ -148,8 +152,8 @@ def main() -> None:
     parser.add_argument(
         "--raw",
         default=None,
-        help="also append every measurement to this CSV (and its notes to <raw>.notes.csv) after each "
-        "task and seed, so that runs split by --tasks can be merged",
+        help="also write the measurements so far to this CSV (and the notes to <raw>.notes.csv) after "
+        "each task and seed, so that runs split by --tasks can be merged",
     )
     parser.add_argument(
         "--merge", nargs="+", default=None, help="write the tables from these --raw CSVs of earlier runs"
@@ -208,10 +212,11 @@ def main() -> None:
             # the other variants reuse this fit (synthetic_fraction does not change it)
             new_rows, _ = aug.sample(quota, y=minority, random_state=seed + 1)
             fitted["all generated (synthetic_fraction=1)"] = _add(X_tr, y_tr, new_rows, minority, gan_seconds)
-            kept, accepted = class_filter(aug, X_tr, y_tr, minority, quota, seed)
+            judge = filter_model(X_tr, y_tr, seed)  # one fit serves both filtered variants
+            kept, accepted = class_filter(aug, judge, minority, quota, seed)
             fitted["GAN + raw-table filter"] = _add(X_tr, y_tr, kept, minority, gan_seconds)
             half = quota - aug.n_synthetic_
-            kept_half, _ = class_filter(aug, X_tr, y_tr, minority, aug.n_synthetic_, seed + 3)
+            kept_half, _ = class_filter(aug, judge, minority, aug.n_synthetic_, seed + 3)
             real_minority = X_tr[y_tr == minority]
             copies = real_minority.iloc[np.random.default_rng(seed).integers(0, len(real_minority), half)]
             fitted["half-half, filtered GAN half"] = _add(
