@@ -18,23 +18,22 @@ natural rate):
 Methods: none, RandomOverSampler, SMOTE (SMOTENC with categorical columns),
 ADASYN (numeric tasks only: it has no categorical variant), GANAugmenter
 with its defaults (``GANAugmenter(random_state=seed).fit_resample``: half of
-each quota generated, half real rows copied, ``synthetic_fraction=0.5``),
-ctgan oversampling (``GANAugmenter(engine="ctgan")``, ``--ctgan-epochs``,
-every new row from ctgan) on the Adult tasks only, and variants that reuse
-the default's fitted GAN (``synthetic_fraction`` only changes what
-``fit_resample`` returns, not the fit):
+each quota generated through the class filter, ``class_filter="auto"`` =
+0.5 on tables, half real rows copied, ``synthetic_fraction=0.5``), ctgan
+oversampling (``GANAugmenter(engine="ctgan")``, ``--ctgan-epochs``, every
+new row from ctgan, no filter) on the Adult tasks only, and variants that
+reuse the default's fitted GAN (``class_filter`` and ``synthetic_fraction``
+only change what is generated, not the fit):
 
-- "all generated (synthetic_fraction=1)": the whole quota from ``sample``
-  (what the default was before this protocol's first run);
-- "GAN + raw-table filter": draw 3x the quota, keep the rows that a
-  class-balanced HistGradientBoosting of the raw training table
-  (``make_classifier``, native categoricals) gives a minority probability
-  >= 0.5, then the highest-scoring ones (all generated);
-- "half-half, filtered GAN half": the default's mix with its generated half
-  passed through that filter.
+- "half-half, no filter": the generated half drawn with ``class_filter=None``
+  (the default before the filter was on);
+- "all generated, filtered (synthetic_fraction=1)": the whole quota from
+  ``sample`` through the filter.
 
-The library's own ``class_filter`` (a classifier of the *encoded* rows) was
-measured in the first run of this protocol (``rebalance_variants_cpu.md``).
+Earlier runs of this protocol: ``rebalance_variants_cpu.md`` (the first: the
+filter on the encoded rows, strict rounds) and ``rebalance_filter_bench_cpu.md``
+(the filter written in this script, on the raw table: the lever the library's
+filter now is).
 
 Every resampled training set feeds LogisticRegression and HistGradientBoosting
 (``ganaug.metrics.make_classifier``). Reported on the test part: balanced
@@ -68,9 +67,8 @@ from ganaug.metrics import make_classifier
 METRICS = ("balanced accuracy", "minority F1", "average precision")
 GAN_VARIANTS = (
     "GANAugmenter",
-    "all generated (synthetic_fraction=1)",
-    "GAN + raw-table filter",
-    "half-half, filtered GAN half",
+    "half-half, no filter",
+    "all generated, filtered (synthetic_fraction=1)",
 )
 
 
@@ -122,23 +120,6 @@ def _add(X_tr, y_tr, new_rows, minority, seconds: float):
     X_fit = pd.concat([X_tr, new_rows], ignore_index=True)
     y_fit = pd.concat([y_tr, pd.Series([minority] * len(new_rows), name=y_tr.name)], ignore_index=True)
     return X_fit, y_fit, seconds
-
-
-def filter_model(X_tr, y_tr, seed: int):
-    """The raw-table filter: a class-balanced HistGradientBoosting of the real training rows."""
-    model = make_classifier(X_tr, "gbm", seed)
-    model.steps[-1][1].set_params(class_weight="balanced")
-    return model.fit(X_tr, y_tr)
-
-
-def class_filter(aug, model, minority, quota: int, seed: int):
-    """``quota`` rows of the minority class from ``aug``: 3x drawn, the ones ``model`` places there kept."""
-    drawn, _ = aug.sample(3 * quota, y=minority, random_state=seed + 1)
-    score = model.predict_proba(drawn)[:, list(model.classes_).index(minority)]
-    order = np.argsort(-score, kind="stable")
-    keep = np.flatnonzero(score >= 0.5)
-    chosen = keep[:quota] if len(keep) >= quota else order[:quota]
-    return drawn.iloc[np.sort(chosen)], float((score >= 0.5).mean())
 
 
 def main() -> None:
@@ -209,24 +190,26 @@ def main() -> None:
             X_gan, y_gan = aug.fit_resample(X_tr, y_tr)
             gan_seconds = time.perf_counter() - start
             fitted["GANAugmenter"] = (X_gan, y_gan, gan_seconds)
-            # the other variants reuse this fit (synthetic_fraction does not change it)
-            new_rows, _ = aug.sample(quota, y=minority, random_state=seed + 1)
-            fitted["all generated (synthetic_fraction=1)"] = _add(X_tr, y_tr, new_rows, minority, gan_seconds)
-            judge = filter_model(X_tr, y_tr, seed)  # one fit serves both filtered variants
-            kept, accepted = class_filter(aug, judge, minority, quota, seed)
-            fitted["GAN + raw-table filter"] = _add(X_tr, y_tr, kept, minority, gan_seconds)
-            half = quota - aug.n_synthetic_
-            kept_half, _ = class_filter(aug, judge, minority, aug.n_synthetic_, seed + 3)
+            # the other variants reuse this fit (class_filter and synthetic_fraction do not change it)
+            acceptance = aug.filter_acceptance_.get(minority, float("nan"))
+            all_new, _ = aug.sample(quota, y=minority, random_state=seed + 1)
+            fitted["all generated, filtered (synthetic_fraction=1)"] = _add(
+                X_tr, y_tr, all_new, minority, gan_seconds
+            )
+            aug.set_params(class_filter=None)
+            plain_half, _ = aug.sample(aug.n_synthetic_, y=minority, random_state=seed + 3)
+            aug.set_params(class_filter="auto")
             real_minority = X_tr[y_tr == minority]
+            half = quota - aug.n_synthetic_
             copies = real_minority.iloc[np.random.default_rng(seed).integers(0, len(real_minority), half)]
-            fitted["half-half, filtered GAN half"] = _add(
-                X_tr, y_tr, pd.concat([kept_half, copies]), minority, gan_seconds
+            fitted["half-half, no filter"] = _add(
+                X_tr, y_tr, pd.concat([plain_half, copies]), minority, gan_seconds
             )
             notes.append(
                 {
                     "task": task,
                     "seed": seed,
-                    "filter acceptance": accepted,
+                    "filter acceptance": acceptance,
                     "GAN steps": aug.n_iter_,
                     "generated rows (default)": aug.n_synthetic_,
                     "quota": quota,
@@ -283,6 +266,18 @@ def report(frame: pd.DataFrame, notes: pd.DataFrame, args, provenance: str = "")
                     "mean difference": float((m[variant] - m["RandomOverSampler"]).mean()),
                 }
             )
+    head = []
+    for metric in METRICS:
+        m = means[metric].unstack("method")
+        diff = m["GANAugmenter"] - m["half-half, no filter"]
+        head.append(
+            {
+                "metric": metric,
+                "filter better (cells)": int((diff > 0).sum()),
+                "filter worse (cells)": int((diff < 0).sum()),
+                "mean difference": float(diff.mean()),
+            }
+        )
     ap = means["average precision"].unstack("method")
     ap_kept = pd.DataFrame(
         {
@@ -295,7 +290,8 @@ def report(frame: pd.DataFrame, notes: pd.DataFrame, args, provenance: str = "")
         f"Adult's training part first cut to {args.adult_rows:,} random rows. The test part keeps the "
         f"natural rate. {n_seeds} seeds, mean ± std. Every resampler at its defaults "
         "(sampling_strategy 'auto': minority raised to the majority count); GANAugmenter with "
-        "its defaults (synthetic_fraction=0.5). The other GAN variants reuse the default's fitted GAN "
+        "its defaults (class_filter='auto' = 0.5 on tables, synthetic_fraction=0.5). The other GAN "
+        "variants reuse the default's fitted GAN "
         "(fit time = its fit_resample). "
         "ADASYN runs on the numeric tasks only; ctgan oversampling on the Adult tasks only. "
         "Wins: per (task, classifier, metric), the method with the best mean "
@@ -311,8 +307,11 @@ def report(frame: pd.DataFrame, notes: pd.DataFrame, args, provenance: str = "")
                 "total", ascending=False
             ),
             "GAN variants against RandomOverSampler (task x classifier cells)": pd.DataFrame(gan_vs_ros),
+            "The class filter: default against the same fit without it (task x classifier cells)": (
+                pd.DataFrame(head)
+            ),
             "Ranking kept: average precision against no resampling (task x classifier cells)": ap_kept,
-            "GAN steps, generated rows, filter acceptance (share of 3x-quota draws kept)": notes,
+            "GAN steps, generated rows, filter acceptance (share of the 3x draws at or above 0.5)": notes,
             "Mean ± std over seeds": mean_std(frame, ["task", "classifier", "method"]),
         },
     )

@@ -6,10 +6,13 @@ rows it generates for the minority class where the real data says
 downstream model's boundary the wrong way (measured:
 ``benchmarks/results/rebalance_variants_cpu.md``). The filter is a class-balanced
 gradient-boosting classifier (scikit-learn's ``HistGradientBoostingClassifier``)
-fitted on the real training rows as the network sees them (the encoder's
-output: numbers only); a generated row of class ``k`` is kept when the
-classifier gives class ``k`` a probability of at least the threshold. The
-generator is asked for more rows, class by class, until every quota is met.
+fitted on the real training rows as a tree model reads them (a table's
+numbers as numbers and its categories as category codes,
+``TabularEncoder.plain``; an image's pixels). The generator draws three
+times each class's quota; a generated row of class ``k`` is kept when the
+classifier gives class ``k`` a probability of at least the threshold, and
+when too few pass, the highest-scoring of the others fill the quota
+(measured: ``benchmarks/results/rebalance_cpu.md``).
 
 The fitted trees are exported to plain arrays (:class:`TreeEnsemble`), so a
 filtered model is stored by ``ganaug.save`` like any other and predicts
@@ -18,14 +21,14 @@ without scikit-learn objects.
 
 from __future__ import annotations
 
-import math
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 
-#: Rounds of generation before the best rejected rows fill what is still missing.
-MAX_ROUNDS = 8
+#: Rows drawn per row returned.
+OVERSAMPLE = 3
+#: The filter's classifier is fitted on at most this many real rows.
+FILTER_MAX_ROWS = 100_000
 #: Boosting iterations of the filter's classifier.
 FILTER_ITERATIONS = 100
 
@@ -34,7 +37,16 @@ class TreeEnsemble:
     """A fitted ``HistGradientBoostingClassifier`` as arrays: predicts class probabilities with numpy.
 
     Trees are stored end to end: node ``i`` of every tree is at ``start[t] + i``.
-    Numeric features only (no categorical splits).
+    Categorical splits (``categorical_features``) are kept as scikit-learn
+    keeps them: 256-bit sets of the categories that go left (``left_bits``,
+    one row per categorical node, row 0 unused) and of the categories seen at
+    fit per feature (``known_bits``, row ``known_row[feature]``); a category
+    that is negative or was not seen at fit goes where missing values go.
+    scikit-learn re-encodes categorical columns before its trees see them
+    (ordinal codes of the sorted values seen at fit, categorical columns
+    first): ``order`` is the trees' column order and ``category_values``
+    (split at ``category_start``) the values behind each categorical
+    column's codes.
     """
 
     def __init__(
@@ -50,29 +62,65 @@ class TreeEnsemble:
         output: np.ndarray,
         baseline: np.ndarray,
         depth: int,
+        categorical: np.ndarray | None = None,
+        bitset: np.ndarray | None = None,
+        left_bits: np.ndarray | None = None,
+        known_bits: np.ndarray | None = None,
+        known_row: np.ndarray | None = None,
+        order: np.ndarray | None = None,
+        category_values: np.ndarray | None = None,
+        category_start: np.ndarray | None = None,
     ) -> None:
         self.feature, self.threshold, self.left, self.right = feature, threshold, left, right
         self.missing_left, self.leaf, self.value = missing_left, leaf, value
         self.start, self.output, self.baseline, self.depth = start, output, baseline, depth
+        n = len(feature)
+        self.categorical = np.zeros(n, dtype=bool) if categorical is None else categorical
+        self.bitset = np.zeros(n, dtype=np.int64) if bitset is None else bitset
+        self.left_bits = np.zeros((1, 8), dtype=np.uint32) if left_bits is None else left_bits
+        self.known_bits = np.zeros((1, 8), dtype=np.uint32) if known_bits is None else known_bits
+        self.known_row = np.zeros(0, dtype=np.int64) if known_row is None else known_row
+        self.order = order  # None: the trees read the columns as given
+        self.category_values = category_values
+        self.category_start = category_start
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "categorical" not in state:  # saved before categorical splits were exported
+            n = len(self.feature)
+            self.categorical, self.bitset = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64)
+            self.left_bits = self.known_bits = np.zeros((1, 8), dtype=np.uint32)
+            self.known_row = np.zeros(0, dtype=np.int64)
+            self.order = self.category_values = self.category_start = None
 
     @classmethod
     def from_sklearn(cls, model) -> TreeEnsemble:
-        """Export a fitted ``HistGradientBoostingClassifier`` (its trees and baseline)."""
-        nodes, start, output = [], [], []
-        offset = 0
+        """Export a fitted ``HistGradientBoostingClassifier`` (its trees, category sets and baseline)."""
+        nodes, start, output, bitsets, bitset_rows = [], [], [], [np.zeros((1, 8), np.uint32)], []
+        offset, bit_offset = 0, 1
         for iteration in model._predictors:
             for k, predictor in enumerate(iteration):
                 n = predictor.nodes
-                if n["is_categorical"].any():
-                    raise ValueError("categorical splits are not exported")
                 nodes.append(n)
                 start.append(offset)
                 output.append(k)
                 offset += len(n)
+                raw = np.asarray(predictor.raw_left_cat_bitsets, dtype=np.uint32).reshape(-1, 8)
+                local = n["bitset_idx"].astype(np.int64) + bit_offset
+                bitset_rows.append(np.where(n["is_categorical"], local, 0))
+                bitsets.append(raw)
+                bit_offset += len(raw)
         allnodes = np.concatenate(nodes)
         starts = np.asarray(start, dtype=np.int64)
         tree_of_node = np.repeat(np.arange(len(nodes)), [len(n) for n in nodes])
         shift = starts[tree_of_node]
+        categorical = allnodes["is_categorical"].astype(bool)
+        order, values, value_start = _category_mapping(model)
+        known_bits, known_row = np.zeros((1, 8), np.uint32), np.zeros(model.n_features_in_, np.int64)
+        if categorical.any():
+            known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
+            known_bits = np.asarray(known, dtype=np.uint32).reshape(-1, 8)
+            known_row = np.asarray(f_idx_map, dtype=np.int64)
         return cls(
             feature=allnodes["feature_idx"].astype(np.int64),
             threshold=allnodes["num_threshold"].astype(np.float64),
@@ -85,7 +133,44 @@ class TreeEnsemble:
             output=np.asarray(output, dtype=np.int64),
             baseline=np.asarray(model._baseline_prediction, dtype=np.float64).reshape(-1),
             depth=int(allnodes["depth"].max()),
+            categorical=categorical,
+            bitset=np.concatenate(bitset_rows).astype(np.int64),
+            left_bits=np.concatenate(bitsets),
+            known_bits=known_bits,
+            known_row=known_row,
+            order=order,
+            category_values=values,
+            category_start=value_start,
         )
+
+    def _tree_input(self, X: np.ndarray) -> np.ndarray:
+        """``X`` as the trees read it: columns in their order, categories as ordinal codes (NaN unknown)."""
+        if self.order is None:
+            return X
+        X = X[:, self.order]
+        for j in range(len(self.category_start) - 1):
+            known = self.category_values[self.category_start[j] : self.category_start[j + 1]]
+            if not len(known):
+                X[:, j] = np.nan
+                continue
+            index = np.minimum(np.searchsorted(known, X[:, j]), len(known) - 1)
+            X[:, j] = np.where(known[index] == X[:, j], index, np.nan)
+        return X
+
+    def _goes_left(self, node: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Whether rows at ``node`` (values ``x`` of the node's feature) go to the left child."""
+        missing = np.isnan(x)
+        go_left = np.where(missing, self.missing_left[node], x <= self.threshold[node])
+        cat = self.categorical[node] & ~missing
+        if cat.any():
+            n, v = node[cat], x[cat]
+            code = np.clip(v, 0, 255).astype(np.int64)
+            word, bit = code >> 5, (code & 31).astype(np.uint32)
+            in_left = (self.left_bits[self.bitset[n], word] >> bit) & 1
+            known = (self.known_bits[self.known_row[self.feature[n]], word] >> bit) & 1
+            as_missing = (v < 0) | (v > 255) | (known == 0)
+            go_left[cat] = np.where(as_missing, self.missing_left[n], in_left == 1)
+        return go_left
 
     def predict_proba(self, X: np.ndarray, chunk: int = 4096) -> np.ndarray:
         """Class probabilities ``(n, n_classes)`` (binary: two columns), as the exported model gives them.
@@ -96,6 +181,7 @@ class TreeEnsemble:
         if len(X) > chunk:
             parts = [self.predict_proba(X[i : i + chunk], chunk) for i in range(0, len(X), chunk)]
             return np.concatenate(parts)
+        X = self._tree_input(X)
         rows = np.arange(len(X))[:, None]
         node = np.broadcast_to(self.start, (len(X), len(self.start))).copy()  # (n, trees)
         for _ in range(self.depth):
@@ -103,7 +189,7 @@ class TreeEnsemble:
             if leaf.all():
                 break
             x = X[rows, self.feature[node]]
-            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
+            go_left = self._goes_left(node, x)
             node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
         K = len(self.baseline)
         raw = np.tile(self.baseline, (len(X), 1))
@@ -118,30 +204,73 @@ class TreeEnsemble:
         return e / e.sum(axis=1, keepdims=True)
 
 
+def _category_mapping(model) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """The column order and category values of a fitted model's categorical preprocessing (None: none)."""
+    pre = getattr(model, "_preprocessor", None)
+    if pre is None:
+        return None, None, None
+    is_cat = np.asarray(model.is_categorical_, dtype=bool)
+    order = np.concatenate([np.flatnonzero(is_cat), np.flatnonzero(~is_cat)]).astype(np.int64)
+    values = []
+    for categories in pre.named_transformers_["encoder"].categories_:
+        categories = np.asarray(categories, dtype=np.float64)
+        values.append(categories[~np.isnan(categories)])
+    start = np.concatenate([[0], np.cumsum([len(v) for v in values])]).astype(np.int64)
+    return order, np.concatenate(values) if values else np.zeros(0), start
+
+
 class ClassFilter:
-    """The classifier of the real rows and the generation rounds that use it.
+    """The classifier of the real rows and the over-generation that uses it.
 
     Parameters
     ----------
     trees : TreeEnsemble
-        Class probabilities of encoded rows, columns in class-code order.
+        Class probabilities of rows as :meth:`fit` saw them, columns in class-code order.
     """
 
-    def __init__(self, trees: TreeEnsemble) -> None:
+    def __init__(self, trees: TreeEnsemble, columns: np.ndarray | None = None) -> None:
         self.trees = trees
+        self.columns = columns  # the feature columns the trees read (None: all)
+
+    def _select(self, features: np.ndarray) -> np.ndarray:
+        columns = getattr(self, "columns", None)  # filters saved before columns were selected: all
+        if columns is None:
+            return features
+        return features[:, columns] if len(columns) else np.zeros((len(features), 1))
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        """Class probabilities of rows given as :meth:`fit` was (all columns)."""
+        return self.trees.predict_proba(self._select(features))
 
     @classmethod
-    def fit(cls, features: np.ndarray, codes: np.ndarray, seed: int) -> ClassFilter:
-        """Fit the class-balanced classifier on encoded real rows and their class codes."""
+    def fit(
+        cls, features: np.ndarray, codes: np.ndarray, seed: int, categorical: np.ndarray | None = None
+    ) -> ClassFilter:
+        """Fit the class-balanced classifier on real rows (``features``) and their class codes.
+
+        ``categorical`` marks the columns of category codes (split as sets
+        of categories). Beyond :data:`FILTER_MAX_ROWS` rows, a random
+        subset with every class kept in full up to an equal share is used.
+        """
         from sklearn.ensemble import HistGradientBoostingClassifier
 
+        rows = _filter_rows(codes, FILTER_MAX_ROWS, seed)
+        # columns with no observed value carry nothing (and scikit-learn cannot bin them)
+        columns = np.flatnonzero(~np.isnan(features[rows]).all(axis=0))
+        if categorical is not None:
+            categorical = categorical[columns]
+        select = cls(None, columns)._select
         model = HistGradientBoostingClassifier(
-            max_iter=FILTER_ITERATIONS, class_weight="balanced", early_stopping=False, random_state=seed
+            max_iter=FILTER_ITERATIONS,
+            class_weight="balanced",
+            early_stopping=False,
+            categorical_features=None if categorical is None or not categorical.any() else categorical,
+            random_state=seed,
         )
-        model.fit(features, codes)
+        model.fit(select(features[rows]), codes[rows])
         if not np.array_equal(model.classes_, np.arange(len(model.classes_))):
             raise ValueError("every class code must occur in the rows the filter is fitted on")
-        return cls(TreeEnsemble.from_sklearn(model))
+        return cls(TreeEnsemble.from_sklearn(model), columns)
 
     def generate(
         self,
@@ -150,62 +279,59 @@ class ClassFilter:
         draw: Callable[[np.ndarray, int], np.ndarray],
         features: Callable[[np.ndarray, int], np.ndarray],
         seed: int,
-    ) -> np.ndarray:
-        """Encoded rows for ``codes`` (in that order), each kept by the filter where possible.
+    ) -> tuple[np.ndarray, dict[int, float]]:
+        """Encoded rows for ``codes`` (in that order), and per class the share of draws that passed.
 
         ``draw(codes, seed)`` returns encoded rows for the given codes;
-        ``features(rows, seed)`` what the classifier scores (the rows decoded
-        and encoded again, as the real rows it was fitted on). Each
-        round asks every class still short of its quota for as many rows as
-        its acceptance so far says it needs (at least 1.5x, at most 20x);
-        after :data:`MAX_ROUNDS` the highest-scoring rejected rows fill what
-        is missing, with a warning.
+        ``features(rows, seed)`` what the classifier scores (the rows as
+        :meth:`fit` saw the real ones). Every class is drawn
+        :data:`OVERSAMPLE` times its quota; the rows whose probability of
+        their own class is at least ``threshold`` are kept in the order
+        drawn, and where fewer than the quota pass, the highest-scoring of
+        the rest fill the places left: at worst a class gets the best-scoring
+        third of its draws, and the quota is always met.
         """
         if not len(codes):
-            return draw(codes, seed)
+            return draw(codes, seed), {}
         classes, counts = np.unique(codes, return_counts=True)
-        need = dict(zip(classes.tolist(), counts.tolist(), strict=True))
-        kept: dict[int, list[np.ndarray]] = {k: [] for k in need}
-        spare: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in need}
-        drawn = dict.fromkeys(need, 0)
-        accepted = dict.fromkeys(need, 0)
-        for round_ in range(MAX_ROUNDS):
-            short = {k: n for k, n in need.items() if n > 0}
-            if not short:
-                break
-            ask = {}
-            for k, n in short.items():
-                rate = (accepted[k] + 1) / (drawn[k] + 2)  # smoothed acceptance so far
-                ask[k] = int(min(max(math.ceil(1.5 * n), math.ceil(n / rate)), 20 * n))
-            batch_codes = np.concatenate([np.full(a, k, dtype=np.int64) for k, a in ask.items()])
-            round_seed = int(np.random.SeedSequence([seed, round_]).generate_state(1)[0] >> 1)
-            rows = draw(batch_codes, round_seed)
-            score = self.trees.predict_proba(features(rows, round_seed))[np.arange(len(rows)), batch_codes]
-            for k in ask:
-                mine = batch_codes == k
-                ok = mine & (score >= threshold)
-                drawn[k] += int(mine.sum())
-                accepted[k] += int(ok.sum())
-                take = np.flatnonzero(ok)[: need[k]]
-                kept[k].append(rows[take])
-                need[k] -= len(take)
-                rejected = np.flatnonzero(mine & ~ok)
-                spare[k].append((score[rejected], rows[rejected]))
-        short = {k: n for k, n in need.items() if n > 0}
-        for k, n in short.items():
-            scores = np.concatenate([s for s, _ in spare[k]])
-            pool = np.concatenate([r for _, r in spare[k]])
-            kept[k].append(pool[np.argsort(-scores, kind="stable")[:n]])
-        if short:
-            rates = {k: round(accepted[k] / max(drawn[k], 1), 3) for k in short}
-            warnings.warn(
-                f"The class filter kept too few generated rows of class code(s) {sorted(short)} "
-                f"(acceptance {rates}); the best-scoring rejected rows fill {sum(short.values())} places. "
-                "Lower class_filter, or train longer.",
-                RuntimeWarning,
-                stacklevel=4,
-            )
+        batch_codes = np.repeat(classes, OVERSAMPLE * counts)
+        rows = draw(batch_codes, seed)
+        score = self.predict_proba(features(rows, seed))[np.arange(len(rows)), batch_codes]
         out = np.empty((len(codes), rows.shape[1]), dtype=rows.dtype)
-        for k in need:
-            out[codes == k] = np.concatenate(kept[k])[: counts[classes == k][0]]
-        return out
+        acceptance = {}
+        for k, n in zip(classes.tolist(), counts.tolist(), strict=True):
+            mine = np.flatnonzero(batch_codes == k)
+            ok = score[mine] >= threshold
+            acceptance[k] = float(ok.mean())
+            rest = mine[~ok][np.argsort(-score[mine[~ok]], kind="stable")]
+            take = np.concatenate([mine[ok], rest])[:n]
+            out[codes == k] = rows[take]
+        return out, acceptance
+
+
+def _filter_rows(codes: np.ndarray, cap: int, seed: int) -> np.ndarray:
+    """Row indices to fit the filter on: all of them up to ``cap``, else an equal share per class.
+
+    Classes smaller than their share are kept whole and leave their unused
+    places to the others.
+    """
+    if len(codes) <= cap:
+        return np.arange(len(codes))
+    rng = np.random.default_rng(seed)
+    classes, counts = np.unique(codes, return_counts=True)
+    share = np.zeros(len(classes), dtype=np.int64)
+    left, open_ = cap, np.ones(len(classes), dtype=bool)
+    while open_.any():  # water-filling: small classes whole, the rest split evenly
+        even = left // open_.sum()
+        small = open_ & (counts - share <= even)
+        if not small.any():
+            share[open_] += even
+            break
+        left -= int((counts[small] - share[small]).sum())
+        share[small] = counts[small]
+        open_ &= ~small
+    picked = [
+        rng.choice(np.flatnonzero(codes == k), size=n, replace=False)
+        for k, n in zip(classes, share, strict=True)
+    ]
+    return np.sort(np.concatenate(picked))

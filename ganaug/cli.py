@@ -56,9 +56,11 @@ def demo(epochs: Any, device: str, seed: int, verbose: bool = True) -> int:
     start = time.perf_counter()
     X_res, y_res = augmenter.fit_resample(X_train, y_train)
     seconds = time.perf_counter() - start
+    passed = augmenter.filter_acceptance_.get(minority)
+    filtered = "" if passed is None else f" through the class filter ({passed:.0%} of 3x draws passed)"
     print(
         f"  training rows after:  {_counts(y_res)}  ({len(X_res) - len(X_train)} new rows: "
-        f"{augmenter.n_synthetic_} generated, the rest copies of real ones; "
+        f"{augmenter.n_synthetic_} generated{filtered}, the rest copies of real ones; "
         f"{augmenter.n_iter_} steps on {augmenter.device_}, {seconds:.1f} s)"
     )
     print("  a few synthetic minority rows:")

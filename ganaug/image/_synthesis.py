@@ -280,6 +280,11 @@ class ImageSynthesizer:
         data = self.encoder.transform(images)
         return data.reshape(len(data), -1)
 
+    @property
+    def filter_categorical(self) -> None:
+        """Pixels are numbers: no column of :meth:`features` is categorical."""
+        return None
+
     def generate_encoded(self, codes: np.ndarray, seed: int) -> np.ndarray:
         """Encoded images, one flattened row each, for the given class codes."""
         data = self.model.generate(codes, seed)

@@ -41,6 +41,9 @@ class _ContinuousColumn:
     decimals: int | None = None  # float columns whose values all have at most this many decimals
 
 
+#: Most category codes a column of :meth:`TabularEncoder.plain` may have to count as categorical
+#: (scikit-learn's histogram gradient boosting splits on at most 255 bins, one kept for missing values).
+PLAIN_MAX_CODES = 254
 #: A categorical column with at least this share of distinct values is an identifier.
 _ID_SHARE = 0.9
 #: Float columns keep their decimals when every value has at most this many.
@@ -410,6 +413,46 @@ class TabularEncoder:
                 series = frame.iloc[:, j]
                 out[:, j] = series.notna().to_numpy() & ~series.astype(object).isin(col.known).to_numpy()
         return out
+
+    def plain(self, X: Any) -> np.ndarray:
+        """``X`` as plain numbers, one column per column, NaN where missing: what a tree model reads.
+
+        Numeric columns keep their values (datetimes in nanoseconds);
+        categorical columns become category codes (the grouped rare
+        categories of ``max_categories`` share one code). Unlike
+        :meth:`transform` a number is not split into a mixture mode and an
+        offset, and a category is one column: the class filter's classifier
+        is fitted on this view (:attr:`plain_categorical_` says which columns
+        hold codes).
+        """
+        frame = self._check_columns(X)
+        out = np.empty(frame.shape, dtype=np.float64)
+        for j, col in enumerate(self.columns_):
+            series = frame.iloc[:, j]
+            if isinstance(col, _CategoricalColumn):
+                values = series.astype(object).where(series.notna(), None)
+                codes = pd.Index(col.categories).get_indexer(values).astype(np.float64)
+                if col.rare is not None:
+                    codes[values.isin(list(col.rare)).to_numpy()] = len(col.categories)
+                codes[codes < 0] = np.nan  # missing (and categories unknown to the fit)
+                out[:, j] = codes
+            else:
+                out[:, j] = self._numeric_values(col.name, series)
+        return out
+
+    @property
+    def plain_categorical_(self) -> np.ndarray:
+        """Which columns of :meth:`plain` hold category codes that a tree model can split on.
+
+        Codes of columns with more than :data:`PLAIN_MAX_CODES` codes are read as numbers.
+        """
+        return np.array(
+            [
+                isinstance(c, _CategoricalColumn) and c.width - c.has_missing <= PLAIN_MAX_CODES
+                for c in self.columns_
+            ],
+            dtype=bool,
+        )
 
     def transform(self, X: Any) -> np.ndarray:
         """Encode ``X`` into a float32 matrix of width ``layout_.width``.

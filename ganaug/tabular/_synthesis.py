@@ -339,8 +339,13 @@ class TabularSynthesizer:
         return self.decode(self.generate_encoded(codes, seed), seed)
 
     def features(self, table: Table) -> np.ndarray:
-        """Rows as the network sees them, ``(n, width)`` (what a class filter is trained on)."""
-        return self.encoder.transform(table.frame)
+        """Rows as plain numbers and category codes (what the class filter is fitted on and scores)."""
+        return self.encoder.plain(table.frame)
+
+    @property
+    def filter_categorical(self) -> np.ndarray:
+        """Which columns of :meth:`features` are category codes."""
+        return self.encoder.plain_categorical_
 
     def generate_encoded(self, codes: np.ndarray, seed: int) -> np.ndarray:
         """Encoded rows ``(n, width)`` for the given class codes."""
@@ -351,12 +356,5 @@ class TabularSynthesizer:
         return self.encoder.inverse_transform(encoded, random_state=seed)
 
     def round_trip(self, encoded: np.ndarray, seed: int) -> np.ndarray:
-        """Generated rows decoded and encoded again: as :meth:`features` gives real rows.
-
-        A generated row's own encoding may pick another mixture mode than
-        the encoder would for the value it decodes to; a classifier of real
-        rows must see generated ones the way it saw the real ones.
-        """
-        return self.encoder.transform(
-            self.encoder.inverse_transform(encoded, as_frame=True, random_state=seed)
-        )
+        """Generated rows decoded, then read as :meth:`features` reads real rows."""
+        return self.encoder.plain(self.encoder.inverse_transform(encoded, as_frame=True, random_state=seed))
