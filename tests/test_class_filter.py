@@ -17,6 +17,15 @@ from ganaug import GANAugmenter
 from ganaug._class_filter import TreeEnsemble
 
 
+def _both_walks(trees: TreeEnsemble, X: np.ndarray) -> list[np.ndarray]:
+    """Probabilities through scikit-learn's compiled walk (the one used) and through the numpy fallback."""
+    compiled = trees.predict_proba(X)
+    trees._compiled = None  # what a scikit-learn without the compiled routine gets
+    fallback = trees.predict_proba(X)
+    del trees._compiled
+    return [compiled, fallback]
+
+
 @settings(max_examples=8)
 @given(
     n_classes=st.integers(2, 4),
@@ -29,7 +38,8 @@ def test_exported_trees_predict_what_sklearn_predicts(n_classes, seed, missing):
     X[rng.random(X.shape) < missing] = np.nan
     model = HistGradientBoostingClassifier(max_iter=10, class_weight="balanced", random_state=0).fit(X, y)
     probe = np.vstack([X, rng.normal(scale=3, size=(50, 6))])
-    assert np.allclose(TreeEnsemble.from_sklearn(model).predict_proba(probe), model.predict_proba(probe))
+    for p in _both_walks(TreeEnsemble.from_sklearn(model), probe):
+        assert np.allclose(p, model.predict_proba(probe))
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +239,21 @@ def test_exported_categorical_splits_predict_what_sklearn_predicts(seed, n_codes
     model = HistGradientBoostingClassifier(max_iter=10, categorical_features=cat, random_state=0).fit(X, y)
     unseen = np.column_stack([rng.normal(size=40), rng.integers(-3, n_codes + 5, 40), rng.integers(0, 6, 40)])
     probe = np.vstack([X, unseen.astype(float)])
-    assert np.allclose(TreeEnsemble.from_sklearn(model).predict_proba(probe), model.predict_proba(probe))
+    for p in _both_walks(TreeEnsemble.from_sklearn(model), probe):
+        assert np.allclose(p, model.predict_proba(probe))
+
+
+def test_the_compiled_walk_is_used_and_never_stored(tmp_path):
+    X, y = make_classification(300, 5, n_classes=3, n_informative=3, random_state=0)
+    model = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y)
+    trees = TreeEnsemble.from_sklearn(model)
+    # with the scikit-learn installed here the fast path must be the one taken, not the fallback
+    walk = trees._compiled_walk()
+    assert walk is not None
+    # the same raw scores as scikit-learn's, bit for bit (trees summed in its order), by both walks
+    np.testing.assert_array_equal(walk(trees._tree_input(X)), model.decision_function(X))
+    np.testing.assert_array_equal(trees._raw_numpy(trees._tree_input(X)), model.decision_function(X))
+    assert "_compiled" not in trees.__getstate__()
 
 
 def test_trees_saved_before_categorical_splits_still_predict():
@@ -239,7 +263,8 @@ def test_trees_saved_before_categorical_splits_still_predict():
     old = {k: v for k, v in trees.__dict__.items() if k in TREE_FIELDS_BEFORE_CATEGORIES}
     back = TreeEnsemble.__new__(TreeEnsemble)
     back.__setstate__(old)
-    assert np.allclose(back.predict_proba(X), model.predict_proba(X))
+    for p in _both_walks(back, X):
+        assert np.allclose(p, model.predict_proba(X))
 
 
 TREE_FIELDS_BEFORE_CATEGORIES = (
