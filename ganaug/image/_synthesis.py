@@ -99,9 +99,11 @@ class ImageGAN(GeneratorModel):
     def _build(self, device: torch.device) -> None:
         self.device = device
         channels, size, _ = self.shape
-        self.generator = ConvGenerator(self.noise_dim, self.n_classes, channels, size, BASE_WIDTH).to(device)
-        if device.type == "cuda":
-            self.generator = self.generator.to(memory_format=torch.channels_last)
+        # channels-last on every device: cuDNN's fast layout, and oneDNN's on the CPU (a conditional
+        # GAN step on 32x32 images about 1.4x faster on 2 cores, the inpainting U-Net 1.5x)
+        self.generator = ConvGenerator(self.noise_dim, self.n_classes, channels, size, BASE_WIDTH).to(
+            device, memory_format=torch.channels_last
+        )
 
     @classmethod
     def train(
@@ -123,13 +125,13 @@ class ImageGAN(GeneratorModel):
         groups = class_groups(codes, n_classes)
         with seeded(device, seed) as rng:
             model = cls((channels, size, size), n_classes, config.embedding_dim, device)
+            model.precision = config.precision
             generator = model.generator
-            critic = ProjectionCritic(channels, n_classes, size, BASE_WIDTH).to(device)
+            critic = ProjectionCritic(channels, n_classes, size, BASE_WIDTH).to(
+                device, memory_format=torch.channels_last
+            )
             parallel.start(generator, critic)
-            images = torch.as_tensor(data, device=device)
-            if device.type == "cuda":
-                critic = critic.to(memory_format=torch.channels_last)
-                images = images.contiguous(memory_format=torch.channels_last)
+            images = torch.as_tensor(data, device=device).contiguous(memory_format=torch.channels_last)
             # classes by log-frequency, then a row of the class: small classes get more draws
             class_probs = torch.as_tensor(groups["probs"], dtype=torch.float32, device=device)
             order, start, count = (
