@@ -130,7 +130,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     device : str or torch.device, default="auto"
         ``"auto"`` picks CUDA when available, else the CPU.
     precision : {"float32", "bfloat16"}, default="float32"
-        ``"bfloat16"`` trains under bf16 autocast (useful on recent GPUs).
+        ``"bfloat16"`` trains and samples under bf16 autocast (the output heads
+        stay float32): faster on recent GPUs and on CPUs with bf16 matrix
+        units (AVX-512 BF16, AMX); samples are float32 numbers either way.
     random_state : int, RandomState instance or None, default=None
         Seeds the encoder, weight initialisation and every random draw.
     verbose : bool or int, default=False

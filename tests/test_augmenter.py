@@ -311,6 +311,18 @@ def test_bfloat16_autocast_trains(imbalanced):
     assert np.isfinite(X_res).all() and len(X_res) == len(y_res)
 
 
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_sampling_runs_in_the_training_precision(imbalanced, precision):
+    X, y = imbalanced
+    aug = GANAugmenter(**FAST, precision=precision).fit(X, y)
+    seen = []
+    hook = aug.model_.model.generator.register_forward_hook(lambda module, args, out: seen.append(out.dtype))
+    X_new, y_new = aug.sample(20, y=1)
+    hook.remove()
+    assert seen == [getattr(torch, precision)]  # one inference chunk, in the precision it trained in
+    assert X_new.dtype == X.dtype and np.isfinite(X_new).all() and (y_new == 1).all()
+
+
 def test_ctgan_engine_gives_exact_labels(imbalanced):
     pytest.importorskip("ctgan")
     X, y = imbalanced

@@ -150,6 +150,7 @@ class TabularGAN(GeneratorModel):
         B = parallel.local_batch(config.batch_size, multiple=pac)
         with seeded(device, seed) as rng:
             model = cls(layout, sampler, config.embedding_dim, config.generator_dim, device)
+            model.precision = config.precision
             critic = Discriminator(layout.width, sampler.cond_width, config.discriminator_dim, pac).to(device)
             parallel.start(model.generator, critic)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
