@@ -85,6 +85,7 @@ def imputation_config(estimator: Any) -> ImputationConfig:
         alpha=estimator.alpha,
         drop_rate=estimator.drop_rate,
         lr=estimator.learning_rate,
+        precision=estimator.precision,
         verbose=bool(estimator.verbose),
         early_stopping=estimator.early_stopping,
         validation_fraction=estimator.validation_fraction,

@@ -43,6 +43,23 @@ def test_observed_values_unchanged_and_nothing_left_missing(correlated):
     np.testing.assert_array_equal(Xt[~holes], X[~holes])  # bit for bit
 
 
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_imputes_in_the_training_precision_and_keeps_observed_values(correlated, precision):
+    full, X, holes = correlated
+    imputer = GANImputer(epochs=60, random_state=0, precision=precision).fit(X)
+    seen = []
+    hook = imputer.model_.model.generator.register_forward_hook(lambda m, args, out: seen.append(out.dtype))
+    Xt = imputer.transform(X)
+    hook.remove()
+    assert seen == [getattr(torch, precision)]
+    assert Xt.dtype == X.dtype and not np.isnan(Xt).any()
+    np.testing.assert_array_equal(Xt[~holes], X[~holes])
+    # and it learned the relation in either precision: well below the column means' error
+    mean = SimpleImputer().fit_transform(X)
+    rmse = lambda Xi: np.sqrt(((Xi - full)[holes] ** 2).mean())  # noqa: E731
+    assert rmse(Xt) < 0.7 * rmse(mean)
+
+
 def test_beats_mean_imputation_on_related_columns(correlated):
     full, X, holes = correlated
     gan = GANImputer(random_state=0).fit_transform(X)

@@ -46,6 +46,7 @@ class ImputationConfig:
     alpha: float = 100.0
     drop_rate: float = 0.2
     lr: float = 1e-3
+    precision: str = "float32"
     verbose: bool = False
     early_stopping: bool | str = False
     validation_fraction: float = 0.1

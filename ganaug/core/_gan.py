@@ -15,7 +15,7 @@ the step owns the order of the updates, the losses and the optimisers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import torch
@@ -147,6 +147,7 @@ def gain_step(
     expand: Callable[[torch.Tensor], torch.Tensor],
     activate: Callable[[torch.Tensor], torch.Tensor],
     reconstruction: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
+    amp: Callable[[], AbstractContextManager] = nullcontext,
 ) -> Callable[[], torch.Tensor]:
     """GAIN with a denoising twist, for any tensor shape.
 
@@ -163,8 +164,9 @@ def gain_step(
     filled plus ``alpha`` times ``reconstruction(raw, x, known)`` over every
     known entry, hidden ones included: the imputations it is graded on.
 
-    Both networks train with Adam at ``lr`` (GAIN's betas, 0.9 / 0.999).
-    Returns ``[loss_d, loss_g, loss_rec]``.
+    Both networks train with Adam at ``lr`` (GAIN's betas, 0.9 / 0.999), their
+    forward passes inside ``amp()`` (e.g. bf16 autocast) and the losses in
+    float32. Returns ``[loss_d, loss_g, loss_rec]``.
     """
     n = data.shape[0]
     device = data.device
@@ -180,19 +182,23 @@ def gain_step(
         seen_f = seen.float()
         seen_pos = expand(seen_f)
         noise = torch.randn(x.shape, generator=rng, device=device)
-        raw = generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen_f], dim=1))
-        filled = seen_pos * x + (1 - seen_pos) * activate(raw)
+        with amp():
+            raw = generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen_f], dim=1))
+        filled = seen_pos * x + (1 - seen_pos) * activate(raw).float()
         reveal = (torch.rand(seen_f.shape, generator=rng, device=device) < hint_rate).float()
         hint = reveal * seen_f + 0.5 * (1 - reveal)
-        loss_d = observed_bce(discriminator(torch.cat([filled.detach(), hint], dim=1)), seen_f)
+        with amp():
+            logits_d = discriminator(torch.cat([filled.detach(), hint], dim=1))
+        loss_d = observed_bce(logits_d.float(), seen_f)
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
         discriminator.requires_grad_(False)  # the generator step needs no discriminator gradients
-        logits = discriminator(torch.cat([filled, hint], dim=1))
+        with amp():
+            logits = discriminator(torch.cat([filled, hint], dim=1)).float()
         unseen = 1 - seen_f
         loss_adv = -(F.logsigmoid(logits) * unseen).sum() / unseen.sum().clamp_min(1)
-        loss_rec = reconstruction(raw, x, known)
+        loss_rec = reconstruction(raw.float(), x, known)
         opt_g.zero_grad(set_to_none=True)
         (loss_adv + alpha * loss_rec).backward()
         discriminator.requires_grad_(True)

@@ -19,6 +19,7 @@ import torch
 from ganaug.core import (
     GeneratorModel,
     ImputationConfig,
+    autocast,
     current_parallel,
     draw_seed,
     gain_step,
@@ -103,6 +104,7 @@ class InpaintingGAN(GeneratorModel):
         data, observed = parallel.shard(data, observed)
         with seeded(device, seed) as rng:
             model = cls(channels, device)
+            model.precision = config.precision
             critic = PixelDiscriminator(channels).to(device, memory_format=torch.channels_last)
             parallel.start(model.generator, critic)
             x = torch.as_tensor(np.nan_to_num(data), device=device)
@@ -121,6 +123,7 @@ class InpaintingGAN(GeneratorModel):
                 expand=lambda seen_f: seen_f,
                 activate=_to_range,
                 reconstruction=_masked_mse,
+                amp=lambda: autocast(device, config.precision),
             )
             history = train(
                 step,

@@ -24,6 +24,7 @@ from ganaug.core import (
     GeneratorModel,
     ImputationConfig,
     Validation,
+    autocast,
     current_parallel,
     draw_seed,
     gain_step,
@@ -82,6 +83,7 @@ class ImputationGAN(GeneratorModel):
         with seeded(device, seed) as rng:
             generator_dim = imputation_generator_dim(config.generator_dim, layout.width)
             model = cls(layout, n_columns, generator_dim, device)
+            model.precision = config.precision
             critic = MLP(layout.width + n_columns, tuple(config.discriminator_dim), n_columns).to(device)
             parallel.start(model.generator, critic)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
@@ -103,6 +105,7 @@ class ImputationGAN(GeneratorModel):
                 reconstruction=lambda raw, x, known: reconstruction_loss(
                     raw, x, known, heads, position_columns
                 ),
+                amp=lambda: autocast(device, config.precision),
             )
             validation = None
             if held is not None:
