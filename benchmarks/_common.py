@@ -78,3 +78,9 @@ def mean_std(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 def seeds(n: int) -> list[int]:
     return list(np.arange(n))
+
+
+def seconds_per_step(history: list[dict]) -> list[float]:
+    """Seconds per generator step in each logging interval of a ``history_``."""
+    steps = [h["step"] for h in history]
+    return [h["seconds"] / (b - a) for h, a, b in zip(history, [0, *steps[:-1]], steps, strict=True)]

@@ -39,7 +39,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
-from _common import RESULTS, SHARED_DATA, mean_std, write_markdown
+from _common import RESULTS, SHARED_DATA, mean_std, seconds_per_step, write_markdown
 from scipy import linalg, ndimage
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
@@ -349,7 +349,7 @@ def speed(XA, yA, device: str, steps: int) -> pd.DataFrame:
     rows = [seed_dcgan_speed(XA, yA, device, steps)]
     for precision in ["float32"] + (["bfloat16"] if device == "cuda" else []):
         aug = GANAugmenter(max_steps=steps, device=device, precision=precision, random_state=0).fit(XA, yA)
-        per_step = _per_step_seconds(aug.history_)
+        per_step = seconds_per_step(aug.history_)
         start = time.perf_counter()
         aug.sample(10000)
         sample_s = time.perf_counter() - start
@@ -366,19 +366,13 @@ def speed(XA, yA, device: str, steps: int) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("method")
 
 
-def _per_step_seconds(history: list[dict]) -> list[float]:
-    """Seconds per step in each logging interval of a ``history_``."""
-    steps = [h["step"] for h in history]
-    return [h["seconds"] / (b - a) for h, a, b in zip(history, [0, *steps[:-1]], steps, strict=True)]
-
-
 def _inpainting_speed(XA: np.ndarray, device: str, steps: int) -> dict:
     """GANImputer on pool A with 20% of the pixels missing: training images/s, imputed images/s."""
     rng = np.random.default_rng(0)
     holed = np.where(rng.random(XA.shape) < 0.2, np.nan, XA.astype(np.float64))
     epochs = max(1, round(steps * 128 / len(holed)))
     imputer = GANImputer(epochs=epochs, device=device, random_state=0).fit(holed)
-    per_step = _per_step_seconds(imputer.history_)
+    per_step = seconds_per_step(imputer.history_)
     start = time.perf_counter()
     imputer.transform(holed)
     impute_s = time.perf_counter() - start

@@ -32,7 +32,7 @@ import sys
 import time
 
 import pandas as pd
-from _common import ADULT_DISCRETE, load_adult, write_markdown
+from _common import ADULT_DISCRETE, load_adult, seconds_per_step, write_markdown
 
 N_SAMPLE = 100_000
 
@@ -54,12 +54,6 @@ def _sampling_seconds(sample) -> float:
         sample(N_SAMPLE)
         times.append(time.perf_counter() - start)
     return min(times)
-
-
-def _seconds_per_step(history: list[dict]) -> list[float]:
-    """Seconds per generator step in each logging interval of a ``history_``."""
-    steps = [h["step"] for h in history]
-    return [h["seconds"] / (b - a) for h, a, b in zip(history, [0, *steps[:-1]], steps, strict=True)]
 
 
 def run_ctgan(df: pd.DataFrame, epochs: int, device: str) -> dict:
@@ -107,7 +101,7 @@ def run_ganaug(df: pd.DataFrame, epochs: int, device: str, precision: str = "flo
     sample_s = _sampling_seconds(model.sample)
     # history holds one record per logging interval: seconds per step, times steps per epoch
     steps = [h["step"] for h in model.history_]
-    per_step = _seconds_per_step(model.history_)
+    per_step = seconds_per_step(model.history_)
     steps_per_epoch = steps[-1] / model.history_[-1]["epoch"]
     per_epoch = [t * steps_per_epoch for t in per_step]
     return {
@@ -213,7 +207,7 @@ def run_high_cardinality(max_categories: int | None, steps: int) -> dict:
         warnings.simplefilter("always")
         model.fit(df)
     fit_s = time.perf_counter() - start
-    per_step = _seconds_per_step(model.history_)
+    per_step = seconds_per_step(model.history_)
     X_new, _ = model.sample(2000)
     return {
         "max_categories": str(max_categories),
