@@ -243,7 +243,7 @@ def test_exported_categorical_splits_predict_what_sklearn_predicts(seed, n_codes
         assert np.allclose(p, model.predict_proba(probe))
 
 
-def test_the_compiled_walk_is_used_and_never_stored(tmp_path):
+def test_the_compiled_walk_is_used_and_never_stored():
     X, y = make_classification(300, 5, n_classes=3, n_informative=3, random_state=0)
     model = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X, y)
     trees = TreeEnsemble.from_sklearn(model)
