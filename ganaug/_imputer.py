@@ -65,8 +65,10 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         0, others left missing) instead of dropping them, as scikit-learn's
         imputers do.
     sample_posterior : bool, default=False
-        ``False``: the deterministic best guess (no input noise, most likely
-        category). ``True``: one random draw per call from the learned
+        ``False``: the deterministic best guess (tables: no input noise, most
+        likely category; images: the mean of 8 completions drawn with the
+        fitted seed, which filled large holes with a lower error than the
+        noise-free guess). ``True``: one random draw per call from the learned
         conditional distribution; different ``random_state`` values give
         different plausible completions (multiple imputation).
     epochs : int or "auto", default="auto"

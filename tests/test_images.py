@@ -229,6 +229,38 @@ def test_inpainting_flattened_rows_and_multiple_imputation(digits):
         GANImputer(image_shape=(8, 8), add_indicator=True, epochs=1).fit(flat)
 
 
+def test_default_completion_is_a_mean_that_depends_on_the_image_alone(digits):
+    X, _ = digits
+    _, holes, holed = _holed_digits(X[:120], seed=2)
+    imputer = GANImputer(epochs=2, random_state=0).fit(holed)
+    out = imputer.transform(holed)
+    np.testing.assert_array_equal(out, imputer.transform(holed))  # deterministic
+    # the same image completed alone, in another order or among others: the same pixels
+    # (the averaged noise images are shared by all images, not drawn per position)
+    np.testing.assert_allclose(imputer.transform(holed[::-1])[::-1], out, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(imputer.transform(holed[7:8])[0], out[7], rtol=0, atol=1e-5)
+    one_draw = imputer.set_params(sample_posterior=True).transform(holed)
+    assert not np.allclose(one_draw[holes[:120]], out[holes[:120]])  # a draw, not the mean
+
+
+def test_inpainting_model_saved_before_the_dilated_bottleneck_still_loads(digits):
+    from ganaug.image import InpaintingGAN
+    from ganaug.image._nets import InpaintGenerator
+
+    X, _ = digits
+    _, _, holed = _holed_digits(X[:60], seed=3)
+    model = GANImputer(epochs=1, random_state=0).fit(holed).model_.model
+    state = model.__getstate__()
+    del state["dilations"]  # what a model of that time recorded: no dilations, and their weights
+    state["generator_state"] = InpaintGenerator(model.channels, dilations=()).state_dict()
+    old = InpaintingGAN.__new__(InpaintingGAN)
+    old.__setstate__(state)
+    assert old.dilations == () and len(old.generator.enc3) == 4
+    data = np.zeros((2, 1, 8, 8), dtype=np.float32)
+    filled = old.impute(data, np.zeros((2, 1, 8, 8), dtype=bool), seed=0, sample=False)
+    assert filled.shape == (2, 1, 8, 8) and np.isfinite(filled).all()
+
+
 # ----------------------------------------------------------------------------- edge cases
 def test_flattened_shape_follows_the_channel_rule():
     X = np.zeros((2, 6 * 5 * 3))

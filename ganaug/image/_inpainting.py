@@ -76,17 +76,34 @@ def _to_range(raw: torch.Tensor) -> torch.Tensor:
     return _squash(raw).clamp(-1.0, 1.0)
 
 
+#: Dilations of the generator's bottleneck (see :class:`InpaintGenerator`). Measured on 1,000 MNIST
+#: digits with 20% of pixels and a 10x10 block missing, 1,000 training steps: RMSE 49.2 / 70.8
+#: (all missing / blocks) against 65.0 / 96.7 without them, at 1.3x the step time.
+BOTTLENECK_DILATIONS = (2, 4)
+
+#: Completions averaged into the deterministic best guess (``sample_posterior=False``). Measured on the
+#: same digits (dilated network, 1,000 steps): RMSE 49.2 / 70.8 (all missing / blocks) with the
+#: noise-free input, 47.6 / 68.0 with the mean of 8 draws.
+POSTERIOR_DRAWS = 8
+
+
 class InpaintingGAN(GeneratorModel):
     """The trained inpainting generator of one image format."""
 
+    #: Bottleneck dilations of the generator; models saved before they existed had none.
+    dilations: tuple[int, ...] = ()
+
     def __init__(self, channels: int, device: torch.device) -> None:
         self.channels = channels
+        self.dilations = BOTTLENECK_DILATIONS
         self._build(device)
 
     def _build(self, device: torch.device) -> None:
         self.device = device
         # channels-last, as the image GAN (oneDNN's and cuDNN's fast layout)
-        self.generator = InpaintGenerator(self.channels).to(device, memory_format=torch.channels_last)
+        self.generator = InpaintGenerator(self.channels, dilations=self.dilations).to(
+            device, memory_format=torch.channels_last
+        )
 
     @classmethod
     def train(
@@ -145,17 +162,33 @@ class InpaintingGAN(GeneratorModel):
     def impute(self, data: np.ndarray, observed: np.ndarray, seed: int, sample: bool) -> np.ndarray:
         """Completed images in [-1, 1]: the generator's value at every pixel (the caller keeps observed ones).
 
-        ``sample=False``: no input noise, a deterministic best guess per
-        image. ``sample=True``: input noise, one draw of the completions.
+        ``sample=True``: one draw of the completions (input noise where
+        unseen, as in training). ``sample=False``: the deterministic best
+        guess, the mean of the completions under :data:`POSTERIOR_DRAWS`
+        noise images drawn from ``seed`` and shared by every image (an
+        estimate of the posterior mean, which minimises the squared error;
+        shared, so that an image's completion depends on that image alone,
+        not on its position in the call). The noise-free input it replaced
+        was never seen in training and filled large holes worse.
         """
         x_all = np.nan_to_num(data)
+        patterns = None
+        if not sample:
+            rng = torch.Generator(device=self.device).manual_seed(seed)
+            patterns = torch.randn((POSTERIOR_DRAWS, *data.shape[1:]), generator=rng, device=self.device)
 
         def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
             x = torch.as_tensor(x_all[rows], device=self.device)
             seen = torch.as_tensor(observed[rows], device=self.device).float()
-            noise = torch.randn(x.shape, generator=rng, device=self.device) if sample else 0.0
-            raw = self.generator(torch.cat([seen * x + (1 - seen) * noise, seen], dim=1))
-            return _to_range(raw)
+            if patterns is None:
+                noises = [torch.randn(x.shape, generator=rng, device=self.device)]
+            else:
+                noises = patterns
+            total = torch.zeros(x.shape, device=self.device)
+            for noise in noises:
+                raw = self.generator(torch.cat([seen * x + (1 - seen) * noise, seen], dim=1))
+                total += _to_range(raw).float()
+            return total / len(noises)
 
         return self._infer(len(data), seed, step, data.shape[1:], chunk=1024)
 

@@ -79,17 +79,27 @@ class ProjectionCritic(nn.Module):
 
 
 class InpaintGenerator(nn.Module):
-    """``[image with noise where unseen, seen mask] -> raw pixels`` (a two-level U-Net)."""
+    """``[image with noise where unseen, seen mask] -> raw pixels`` (a two-level U-Net).
 
-    def __init__(self, channels: int, base: int = 16) -> None:
+    The bottleneck (a quarter of the side) ends with 3x3 convolutions of the
+    given ``dilations``: with (2, 4) each of its pixels sees a 15x15 window
+    of the bottleneck, all of the 8x8 bottleneck of a 28x28 digit padded to
+    32 from any position, so a 10x10 hole is filled from the whole digit and
+    not only from its rim.
+    ``()`` is the network of models saved before the dilations existed.
+    """
+
+    def __init__(self, channels: int, base: int = 16, dilations: tuple[int, ...] = (2, 4)) -> None:
         super().__init__()
         c = base
         act = nn.LeakyReLU(0.2)
         self.enc1 = nn.Sequential(nn.Conv2d(2 * channels, c, 3, 1, 1), act)
         self.enc2 = nn.Sequential(nn.Conv2d(c, 2 * c, 4, 2, 1), act)
-        self.enc3 = nn.Sequential(
-            nn.Conv2d(2 * c, 4 * c, 4, 2, 1), act, nn.Conv2d(4 * c, 4 * c, 3, 1, 1), act
-        )
+        bottleneck: list[nn.Module] = [nn.Conv2d(2 * c, 4 * c, 4, 2, 1), act]
+        bottleneck += [nn.Conv2d(4 * c, 4 * c, 3, 1, 1), act]
+        for d in dilations:
+            bottleneck += [nn.Conv2d(4 * c, 4 * c, 3, 1, d, dilation=d), act]
+        self.enc3 = nn.Sequential(*bottleneck)
         self.up2 = nn.Sequential(nn.ConvTranspose2d(4 * c, 2 * c, 4, 2, 1), act)
         self.dec2 = nn.Sequential(nn.Conv2d(4 * c, 2 * c, 3, 1, 1), act)
         self.up1 = nn.Sequential(nn.ConvTranspose2d(2 * c, c, 4, 2, 1), act)
