@@ -75,13 +75,6 @@ def run_cell(name: str, truth: pd.DataFrame, seed: int, gan_settings: dict) -> l
     return rows
 
 
-def adult(n_rows: int) -> pd.DataFrame | None:
-    path = SHARED_DATA / "adult.csv"
-    if not path.exists():
-        return None
-    return pd.read_csv(path).sample(n_rows, random_state=0).reset_index(drop=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", nargs="+", choices=["rows", "budget"], default=["rows", "budget"])
@@ -93,14 +86,18 @@ def main() -> None:
     tables, notes = {}, []
     columns = ["RMSE", "categorical accuracy", "fit+transform (s)", "steps"]
     if "rows" in args.parts:
-        if adult(100) is None:
+        path = SHARED_DATA / "adult.csv"
+        if not path.exists():
             print("rows part skipped: ../shared/data/adult.csv not found")
         else:
+            full = pd.read_csv(path)
             rows = [
                 r
                 for n in args.rows
                 for seed in range(args.seeds)
-                for r in run_cell("adult", adult(n), seed, {"GANImputer": {}})
+                for r in run_cell(
+                    "adult", full.sample(n, random_state=0).reset_index(drop=True), seed, {"GANImputer": {}}
+                )
             ]
             frame = pd.DataFrame(rows).drop(columns="dataset")
             tables["Adult by rows: mean ± std over seeds"] = mean_std(frame, ["rows", "method"]).reindex(
