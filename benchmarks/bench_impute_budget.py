@@ -71,7 +71,7 @@ def run_cell(name: str, truth: pd.DataFrame, seed: int, gan_settings: dict) -> l
         start = time.perf_counter()
         model = GANImputer(random_state=seed, **params)
         out = model.fit_transform(holed)
-        record(method, ordinal(out, categories), time.perf_counter() - start, model.history_[-1]["step"])
+        record(method, ordinal(out, categories), time.perf_counter() - start, model.n_iter_)
     return rows
 
 
@@ -91,14 +91,11 @@ def main() -> None:
             print("rows part skipped: ../shared/data/adult.csv not found")
         else:
             full = pd.read_csv(path)
-            rows = [
-                r
-                for n in args.rows
-                for seed in range(args.seeds)
-                for r in run_cell(
-                    "adult", full.sample(n, random_state=0).reset_index(drop=True), seed, {"GANImputer": {}}
-                )
-            ]
+            rows = []
+            for n in args.rows:
+                sample = full.sample(n, random_state=0).reset_index(drop=True)
+                for seed in range(args.seeds):
+                    rows += run_cell("adult", sample, seed, {"GANImputer": {}})
             frame = pd.DataFrame(rows).drop(columns="dataset")
             tables["Adult by rows: mean ± std over seeds"] = mean_std(frame, ["rows", "method"]).reindex(
                 columns=columns
