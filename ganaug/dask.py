@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ganaug.exceptions import DataWarning
+
 __all__ = ["DEFAULT_PARTITION_SIZE", "DEFAULT_SAMPLE_ROWS", "fit", "impute", "sample"]
 
 #: Rows of the in-memory training sample that :func:`fit` draws by default.
@@ -574,7 +576,7 @@ def fit(
                 f"The {len(frame):,}-row training sample does not see everything in X: "
                 + "; ".join(lines)
                 + ". The model never generates or imputes what its sample did not see (see ganaug.dask.fit).",
-                UserWarning,
+                DataWarning,
                 stacklevel=2,
             )
     if y_column is None:

@@ -50,6 +50,10 @@ def ugly_columns(draw, n):
                 "constant",
                 "datetime_tz",
                 "datetime",
+                "timedelta",
+                "Float64",
+                "str",
+                "bool_object",
             ]
         )
     )
@@ -80,8 +84,18 @@ def ugly_columns(draw, n):
         values = pd.Series(np.full(n, 7.0))
     elif kind == "datetime_tz":
         values = pd.Series(pd.date_range("2021-01-01", periods=n, freq="D", tz="Europe/Paris")).mask(holes)
+    elif kind == "timedelta":
+        values = pd.Series(pd.to_timedelta(rng.integers(0, 100, n), unit="m")).mask(holes)
+    elif kind == "Float64":
+        values = pd.Series(rng.normal(size=n), dtype="Float64").mask(holes)
+    elif kind == "str":  # pandas 3's default string dtype (object on pandas 2)
+        values = pd.Series(rng.choice(["u", "v"], n)).mask(holes)
+    elif kind == "bool_object":
+        values = pd.Series(rng.random(n) < 0.5, dtype=object).mask(holes)
     else:
-        values = pd.Series(pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 100, n), unit="h"))
+        values = pd.Series(
+            pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 100, n), unit="h")
+        ).mask(holes)
     return values
 
 
@@ -156,8 +170,18 @@ def check_imputer(frame: pd.DataFrame, keep_empty: bool) -> None:
         pd.testing.assert_series_equal(
             filled[known].astype(object), original[known].astype(object), check_names=False, check_exact=True
         )
-        if original.notna().any():
-            assert not filled.isna().any(), f"column {j} still has missing values"
+        if not known.any():
+            continue
+        assert not filled.isna().any(), f"column {j} still has missing values"
+        # The filled cells: the column's dtype, and values of the types (and range) observed at fit.
+        assert filled.dtype == original.dtype, f"column {j}: {original.dtype} came back {filled.dtype}"
+        new = filled[~known]
+        observed = original[known]
+        assert {type(v) for v in new} <= {type(v) for v in observed}, f"column {j}: new types"
+        if pd.api.types.is_datetime64_any_dtype(original.dtype) or pd.api.types.is_timedelta64_dtype(
+            original.dtype
+        ):
+            assert new.between(observed.min(), observed.max()).all(), f"column {j}: out of range"
 
 
 @_settings(EXAMPLES)

@@ -87,6 +87,43 @@ def test_mixed_dataframe_keeps_columns_index_dtypes_and_support(mixed_frame):
     assert out["tier"].dtype == frame["tier"].dtype
 
 
+def _dtype_columns(n: int, rng: np.random.Generator) -> dict:
+    """One column of each dtype the encoder supports, each with 30% holes."""
+    hours = pd.to_timedelta(rng.integers(0, 100, n), unit="h")
+    columns = {
+        "datetime": pd.Series(pd.to_datetime("2021-06-04") + hours),
+        "datetime_tz": pd.Series(pd.to_datetime("2021-06-04").tz_localize("Europe/Paris") + hours),
+        "timedelta": pd.Series(hours),
+        "bool_object": pd.Series(rng.random(n) < 0.5, dtype=object),
+        "boolean": pd.Series(rng.random(n) < 0.5, dtype="boolean"),
+        "category": pd.Series(pd.Categorical(rng.choice(["lo", "hi"], n), categories=["lo", "mid", "hi"])),
+        "Int64": pd.Series(rng.integers(0, 9, n), dtype="Int64"),
+        "Float64": pd.Series(rng.normal(size=n), dtype="Float64"),
+        "string": pd.Series(rng.choice(["x", "y"], n), dtype="string"),
+        "str": pd.Series(rng.choice(["x", "y"], n)),  # str on pandas 3, object before
+        "object": pd.Series(rng.choice(["x", "y"], n), dtype=object),
+    }
+    return {name: col.mask(rng.random(n) < 0.3) for name, col in columns.items()}
+
+
+@pytest.mark.parametrize("kind", list(_dtype_columns(3, np.random.default_rng(0))))
+def test_filled_cells_keep_the_column_dtype(kind):
+    """Every filled cell is a value of the column's own dtype, type and observed range."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), kind: _dtype_columns(60, rng)[kind]})
+    out = GANImputer(epochs=2, random_state=0).fit_transform(frame)
+    assert out[kind].dtype == frame[kind].dtype
+    holes = frame[kind].isna().to_numpy()
+    observed, filled = frame[kind][~holes], out[kind][holes]
+    pd.testing.assert_series_equal(out[kind][~holes], observed, check_exact=True)
+    assert filled.notna().all()
+    assert {type(v) for v in filled} <= {type(v) for v in observed}
+    if kind in ("datetime", "datetime_tz", "timedelta", "Int64", "Float64"):
+        assert filled.between(observed.min(), observed.max()).all()
+    else:
+        assert set(filled) <= set(observed)
+
+
 def test_integer_columns_get_integers():
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"n": rng.integers(0, 10, 300), "m": rng.integers(0, 5, 300)}).astype("Int64")
@@ -155,6 +192,22 @@ def test_custom_missing_value_placeholder():
 def test_bad_fit_input(frame, params, match):
     with pytest.raises(ValueError, match=match):
         GANImputer(epochs=2, **params).fit(frame)
+
+
+def test_cells_holding_lists_are_refused_naming_the_column():
+    frame = pd.DataFrame({"x": [1.0, np.nan, 3.0], "tags": [["a"], None, ["b"]]})
+    with pytest.raises(TypeError, match="Column 'tags' holds list values"):
+        GANImputer(epochs=1).fit(frame)
+
+
+def test_a_numeric_column_turned_to_strings_is_named_as_numeric_at_fit():
+    frame = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0], "y": [1.0, 2.0, np.nan, 4.0]})
+    imputer = GANImputer(epochs=1, random_state=0).fit(frame)
+    new = pd.DataFrame({"x": ["1.5", "n/a", np.nan], "y": [1.0, np.nan, 2.0]})
+    expected = r"Column 'x' was numeric at fit \(dtype float64\).*\['n/a'\]"
+    with pytest.raises(ValueError, match=expected) as info:
+        imputer.transform(new)
+    assert "categorical_features" not in str(info.value)
 
 
 def test_transform_refuses_unseen_category_and_wrong_width():

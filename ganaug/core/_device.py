@@ -7,6 +7,8 @@ from contextlib import AbstractContextManager, nullcontext
 
 import torch
 
+from ganaug.exceptions import DeviceWarning
+
 
 def resolve_device(device: str | torch.device) -> torch.device:
     """Turn ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:1"`` or a device into a usable device."""
@@ -27,7 +29,7 @@ def loadable_device(device: str | torch.device) -> torch.device:
     if device.type == "cuda" and not torch.cuda.is_available():
         warnings.warn(
             f"This model was trained on {device}, which is not available here; loading it on the CPU.",
-            RuntimeWarning,
+            DeviceWarning,
             stacklevel=3,
         )
         return torch.device("cpu")

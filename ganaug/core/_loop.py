@@ -23,6 +23,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ganaug.core._parallel import current
+from ganaug.exceptions import DivergenceWarning
 
 
 def adam(
@@ -215,7 +216,7 @@ def run_steps(
                 f"GAN losses became non-finite by step {done} ({losses}); training stopped and the "
                 f"generator was put back to its state at step {done - todo}. Try a lower learning rate "
                 "or precision='float32'.",
-                RuntimeWarning,
+                DivergenceWarning,
                 stacklevel=3,
             )
             return history

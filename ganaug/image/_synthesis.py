@@ -32,6 +32,7 @@ from ganaug.core import (
     steps_trained,
     train,
 )
+from ganaug.exceptions import ModeCollapseWarning
 from ganaug.image._augment import diff_augment
 from ganaug.image._encoder import ImageEncoder, Images
 from ganaug.image._nets import ConvGenerator, ProjectionCritic
@@ -260,7 +261,7 @@ class ImageSynthesizer:
                 f"spread less than {COLLAPSE_RATIO:.0%} as much as the real ones "
                 f"(ratios {[round(out[c], 2) for c in collapsed]}). Train longer (epochs, max_steps) or "
                 "check history_ for diverging losses.",
-                RuntimeWarning,
+                ModeCollapseWarning,
                 stacklevel=4,
             )
         return out
@@ -279,8 +280,7 @@ class ImageSynthesizer:
 
     def features(self, images: Images) -> np.ndarray:
         """Images as the network sees them, one flattened row each (what a class filter is trained on)."""
-        data = self.encoder.transform(images)
-        return data.reshape(len(data), -1)
+        return _rows(self.encoder.transform(images))
 
     @property
     def filter_categorical(self) -> None:
@@ -289,8 +289,7 @@ class ImageSynthesizer:
 
     def generate_encoded(self, codes: np.ndarray, seed: int) -> np.ndarray:
         """Encoded images, one flattened row each, for the given class codes."""
-        data = self.model.generate(codes, seed)
-        return data.reshape(len(data), -1)
+        return _rows(self.model.generate(codes, seed))
 
     def decode(self, encoded: np.ndarray, seed: int) -> np.ndarray:
         """Flattened encoded images back in the fitted format, dtype and range."""
@@ -300,3 +299,8 @@ class ImageSynthesizer:
         """Generated images decoded (to the fitted dtype and range) and encoded again, flattened."""
         array = self.encoder.decode(encoded.reshape(len(encoded), *self.model.shape))
         return self.features(Images(array, array, self.encoder.format_))
+
+
+def _rows(images: np.ndarray) -> np.ndarray:
+    """Images flattened to one row each (also when there are none)."""
+    return images.reshape(len(images), int(np.prod(images.shape[1:])))

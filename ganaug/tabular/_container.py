@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,4 +138,25 @@ def check_table(X: Any) -> Table:
         duplicated = list(pd.unique(X.columns[X.columns.duplicated()]))[:5]
         raise ValueError(f"Column names must be unique; duplicated: {duplicated}. Rename them first.")
     frame, container = Container.of(X, array)
+    _refuse_unhashable_cells(frame)
     return Table(X, frame, container)
+
+
+def _refuse_unhashable_cells(frame: pd.DataFrame) -> None:
+    """A TypeError naming the first object column whose cells hold lists, dicts, sets or arrays."""
+    for position in np.flatnonzero([pd.api.types.is_object_dtype(t) for t in frame.dtypes]):
+        column = frame.iloc[:, position]
+        try:
+            pd.unique(column)  # hashes every cell
+        except TypeError:
+            bad = next(v for v in column if not isinstance(v, Hashable))
+            raise TypeError(
+                f"Column {frame.columns[position]!r} holds {type(bad).__name__} values (such as "
+                f"{_short(bad)}); every cell must be a single number, string, bool or date. Expand such "
+                "values into columns of their own, or join them into strings, before fitting."
+            ) from None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ganaug.exceptions import DataWarning, HighCardinalityWarning
 from ganaug.tabular._container import Container, Table
 from ganaug.tabular._layout import EncodedLayout, Span, argmax_spans
 from ganaug.tabular._mixture import ColumnMixtures, fit_column_mixtures
@@ -34,8 +35,8 @@ class _ContinuousColumn:
     dtype: Any
     points: np.ndarray  # point-mass values
     has_missing: bool
-    step: float | None  # decoded values are rounded to multiples of this (ints, datetimes)
-    is_datetime: bool
+    step: float | None  # decoded values are rounded to multiples of this (ints, datetimes, timedeltas)
+    is_datetime: bool  # datetimes and timedeltas: encoded as nanoseconds
     low: float
     high: float
     decimals: int | None = None  # float columns whose values all have at most this many decimals
@@ -75,7 +76,7 @@ def _warn_stray_strings(name: Any, col: pd.Series) -> None:
             f"Column {name!r} holds numbers except for {len(strays)} value(s) such as "
             f"{list(pd.unique(strays.astype(str)))[:5]}; it is treated as categorical. Replace those "
             "values with NaN (e.g. pd.to_numeric(X[col], errors='coerce')) to model it as a number.",
-            UserWarning,
+            DataWarning,
             stacklevel=6,
         )
 
@@ -98,6 +99,11 @@ class _CategoricalColumn:
     def known(self) -> list:
         """Every category seen at fit, modelled one by one or in the rare slot."""
         return list(self.categories) + ([] if self.rare is None else list(self.rare))
+
+
+def _is_temporal(dtype: Any) -> bool:
+    """Datetimes (with or without a time zone) and timedeltas: numbers of nanoseconds to the encoder."""
+    return pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
 
 
 def _is_categorical_dtype(dtype: Any) -> bool:
@@ -292,7 +298,7 @@ class TabularEncoder:
             f"({counts.iloc[: limit - 1].sum() / n_observed:.0%} of rows) are modelled one by one and the "
             f"other {len(rare_counts):,} share one slot, decoded to one of them at their observed rates "
             f"(max_categories={limit}).",
-            UserWarning,
+            HighCardinalityWarning,
             stacklevel=6,
         )
         return _CategoricalColumn(
@@ -305,15 +311,27 @@ class TabularEncoder:
         )
 
     @staticmethod
-    def _numeric_values(name: Any, col: pd.Series) -> np.ndarray:
-        """A column as float64, NaN where missing; datetimes as nanoseconds."""
-        if pd.api.types.is_datetime64_any_dtype(col.dtype):
-            values = col.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+    def _numeric_values(name: Any, col: pd.Series, fitted: Any = None) -> np.ndarray:
+        """A column as float64, NaN where missing; datetimes and timedeltas as nanoseconds.
+
+        ``fitted`` is the column's dtype at fit when ``col`` is new data: a
+        column that no longer holds numbers is then named as numeric at fit.
+        """
+        if _is_temporal(col.dtype):
+            unit = "timedelta64[ns]" if pd.api.types.is_timedelta64_dtype(col.dtype) else "datetime64[ns]"
+            values = col.to_numpy(dtype=unit).astype(np.int64).astype(np.float64)
             values[col.isna().to_numpy()] = np.nan
             return values
         try:
             values = pd.to_numeric(col).to_numpy(dtype=np.float64, na_value=np.nan)
         except (ValueError, TypeError) as exc:
+            if fitted is not None:
+                strays = [v for v in pd.unique(col.dropna()) if pd.isna(pd.to_numeric(v, errors="coerce"))]
+                raise ValueError(
+                    f"Column {name!r} was numeric at fit (dtype {fitted}) but now holds values that are not "
+                    f"numbers, such as {strays[:3]} (dtype {col.dtype}). Pass the same kind of values as "
+                    "at fit, with NaN where a value is missing."
+                ) from exc
             raise ValueError(
                 f"Column {name!r} is not numeric (dtype {col.dtype}); declare it in categorical_features."
             ) from exc
@@ -323,7 +341,7 @@ class TabularEncoder:
 
     def _fit_continuous(self, name: Any, col: pd.Series) -> tuple[_ContinuousColumn, np.ndarray]:
         dtype = col.dtype
-        is_datetime = pd.api.types.is_datetime64_any_dtype(dtype)
+        is_datetime = _is_temporal(dtype)
         values = self._numeric_values(name, col)
         missing = np.isnan(values)
         observed = values[~missing]
@@ -437,7 +455,7 @@ class TabularEncoder:
                 codes[codes < 0] = np.nan  # missing (and categories unknown to the fit)
                 out[:, j] = codes
             else:
-                out[:, j] = self._numeric_values(col.name, series)
+                out[:, j] = self._numeric_values(col.name, series, col.dtype)
         return out
 
     @property
@@ -466,7 +484,10 @@ class TabularEncoder:
         if cont_spans:
             cont = [self.columns_[p] for p, _ in cont_spans]
             values = np.column_stack(
-                [self._numeric_values(self.columns_[p].name, frame.iloc[:, p]) for p, _ in cont_spans]
+                [
+                    self._numeric_values(self.columns_[p].name, frame.iloc[:, p], self.columns_[p].dtype)
+                    for p, _ in cont_spans
+                ]
             )
             missing = np.isnan(values)
             if self.missing == "category":
@@ -618,6 +639,11 @@ def _restore_continuous(col: _ContinuousColumn, values: np.ndarray) -> Any:
         values = np.round(values / col.step) * col.step
     elif col.decimals is not None:
         values = np.round(values, col.decimals)
+    if pd.api.types.is_timedelta64_dtype(col.dtype):
+        as_int = np.where(np.isnan(values), 0, values).astype(np.int64)
+        out = pd.Series(as_int.astype("timedelta64[ns]"))
+        out[np.isnan(values)] = pd.NaT
+        return out.astype(col.dtype)
     if col.is_datetime:
         as_int = np.where(np.isnan(values), 0, values).astype(np.int64)
         out = pd.Series(as_int.astype("datetime64[ns]"))

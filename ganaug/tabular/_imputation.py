@@ -32,6 +32,7 @@ from ganaug.core import (
     seeded,
     train,
 )
+from ganaug.exceptions import DataWarning
 from ganaug.tabular._container import Container, Table
 from ganaug.tabular._encoder import TabularEncoder
 from ganaug.tabular._heads import OutputHeads
@@ -231,7 +232,7 @@ class TabularImputation:
             warnings.warn(
                 f"Skipping features without any observed values: {names}. At least one non-missing "
                 "value is needed for imputation; keep_empty_features=True keeps them.",
-                UserWarning,
+                DataWarning,
                 stacklevel=4,
             )
         # Empty features stay in the encoding (never observed, never trained
@@ -325,15 +326,21 @@ def _restore(out: pd.DataFrame, container: Container) -> Any:
 
 
 def _fill(column: pd.Series, holes: np.ndarray, values: pd.Series) -> pd.Series:
-    """``column`` with the entries at ``holes`` taken from ``values`` (others untouched)."""
-    filled = column.copy()
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        filled[holes] = values.to_numpy()[holes]
-        return filled
-    new = values.to_numpy()[holes]
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
-        new = new.astype(np.float64)
-    else:
-        filled = filled.astype(object)
-    filled[holes] = new
+    """``column`` with the entries at ``holes`` taken from ``values`` (others untouched), in its dtype.
+
+    The filled cells are cast to the column's dtype (datetimes keep their unit
+    and time zone, nullable and string dtypes stay as they are); only where
+    the values cannot be held by it (an integer column with missing values is
+    float already) does the column keep the values' own type.
+    """
+    values = values.set_axis(column.index)
+    if values.dtype != column.dtype:
+        try:
+            values = values.astype(column.dtype)
+        except (TypeError, ValueError):  # e.g. an object column mixing types: keep the decoded values
+            pass
+    if values.dtype == column.dtype:
+        return column.where(~holes, values)
+    filled = column.astype(object)
+    filled[holes] = values.astype(object).to_numpy()[holes]
     return filled
