@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -10,6 +11,7 @@ import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import _fit_context
+from sklearn.exceptions import NotFittedError
 from sklearn.preprocessing import label_binarize
 from sklearn.utils import check_consistent_length, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -17,9 +19,10 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, synthesis_config
-from ganaug._class_filter import ClassFilter
+from ganaug._class_filter import OVERSAMPLE, ClassFilter
 from ganaug._modality import TabularModality, for_input
 from ganaug.core import draw_seed, resolve_device
+from ganaug.exceptions import ClassFilterWarning
 
 #: The class filter's threshold that ``class_filter="auto"`` takes for tables.
 AUTO_CLASS_FILTER = 0.5
@@ -33,9 +36,12 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     new ones of the classes that ``sampling_strategy`` asks for, in the
     input's container and format (DataFrame in, DataFrame out; ``(n, H, W)``
     uint8 in, ``(n, H, W)`` uint8 out). The label is an input of the
-    generator, so a sample generated for class ``k`` *is* class ``k``;
-    nothing is filtered (unless ``class_filter`` asks). By default half of
-    each class's new samples are generated and half are copies of real ones
+    generator, so every sample is generated *for* its class and carries
+    that label; whether its features look like the class is what the class
+    filter checks. By default, for tables, the generator draws three times
+    the samples asked for and keeps those that a classifier of the real rows
+    places in their class (``class_filter="auto"``), and half of each class's
+    new samples are generated, half copies of real ones
     (``synthetic_fraction``). ``fit(X)`` without a target trains an unconditional
     model, and :meth:`sample` draws new samples from either.
 
@@ -71,7 +77,10 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ``engine="ctgan"``; ``None``: off. The threshold is read at
         generation, so ``set_params`` can change it after fit (``None`` then
         turns the filter off); ``fit_resample`` records each class's share of
-        draws that passed in ``filter_acceptance_``. Ignored without ``y``.
+        draws that passed in ``filter_acceptance_``, and a
+        :class:`~ganaug.exceptions.ClassFilterWarning` names every class of
+        which under a third passed (some of its samples then scored below the
+        threshold). Ignored without ``y``.
     synthetic_fraction : float in (0, 1], default=0.5
         Share of each class's new samples in ``fit_resample`` that the GAN
         generates; the rest are copies of the class's real samples drawn at
@@ -177,7 +186,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Fitted encoder of the features.
     model_ : TabularSynthesizer, CTGANSynthesizer or ImageSynthesizer
         The fitted synthesizer: the encoder plus the trained generator (for
-        tables its output heads and condition sampler). For images,
+        tables its output heads and condition sampler). Absent, with
+        ``n_iter_ = 0``, after a ``fit_resample`` whose ``sampling_strategy_``
+        asked for no sample (a balanced fold): no GAN is trained then. For images,
         ``model_.diversity`` holds, per class code, how varied 256 generated
         images are against the class's real ones (mean pairwise distance
         ratio, 1 = as varied); under 0.35 a warning reports a collapse.
@@ -352,16 +363,19 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             )
         return data, y, binarize_y
 
-    def _fit_model(self, data: Any, y: np.ndarray | None) -> None:
-        """Train the modality's synthesizer on checked ``data``, conditioned on ``y`` when given."""
+    def _synthesizer(self) -> tuple[Any, Any]:
+        """The modality's untrained synthesizer and the training device: every setting checked."""
         if self._filter_threshold() is not None and self.engine == "ctgan":
             raise ValueError('class_filter is for engine="ganaug" (ctgan\'s rows are not encoded alike).')
-        config = synthesis_config(self)
+        device = resolve_device(self.device)
+        return self.modality_.synthesizer(synthesis_config(self), self.get_params()), device
+
+    def _fit_model(self, data: Any, y: np.ndarray | None) -> None:
+        """Train the modality's synthesizer on checked ``data``, conditioned on ``y`` when given."""
+        synthesizer, self.device_ = self._synthesizer()
         rng = check_random_state(self.random_state)
-        self.device_ = resolve_device(self.device)
         codes = None if y is None else np.searchsorted(self.classes_, y)
         n_classes = 1 if y is None else len(self.classes_)
-        synthesizer = self.modality_.synthesizer(config, self.get_params())
         self.model_ = synthesizer.fit(data, codes, n_classes, self.device_, rng)
         self.encoder_ = self.model_.encoder
         self.history_ = self.model_.history
@@ -400,6 +414,17 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         encoded, acceptance = self.class_filter_.generate(
             codes, threshold, model.generate_encoded, model.round_trip, seed
         )
+        short = {_python(self.classes_[k]): rate for k, rate in acceptance.items() if rate < 1 / OVERSAMPLE}
+        if short:
+            warnings.warn(
+                f"The class filter passed under 1/{OVERSAMPLE} of the {OVERSAMPLE}x draws of class(es) "
+                f"{ {k: round(v, 2) for k, v in short.items()} }, so some returned samples of those "
+                f"classes scored below class_filter={threshold} (the best-scoring draws fill the quota). "
+                "The generator does not yet produce rows of those classes reliably: train longer (epochs, "
+                "max_steps), or lower synthetic_fraction to add more copies of real rows.",
+                ClassFilterWarning,
+                stacklevel=3,
+            )
         return model.decode(encoded, seed), acceptance
 
     # ---------------------------------------------------------- public API
@@ -447,6 +472,12 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             DataFrame keeps its index; new rows continue it.
         y_resampled : same container as y, shape (n_samples_new,)
             Labels of ``X_resampled``.
+
+        Notes
+        -----
+        When ``sampling_strategy`` asks for no new sample (every class is
+        already at its target count, as in a balanced cross-validation fold),
+        the originals come back unchanged and no GAN is trained.
         """
         # imbalanced-learn's template: the bookkeeping here, the algorithm in
         # _fit_resample. Done by hand (not BaseSampler.fit_resample) because
@@ -465,6 +496,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         resampled ``X`` in the input's container (originals first,
         unchanged) and the resampled labels as an array.
         """
+        if not any(self.sampling_strategy_.values()):
+            return self._nothing_to_add(X, y)
         self._fit_model(X, y)
         class_index = {label: code for code, label in enumerate(self.classes_)}
         quotas = {
@@ -487,6 +520,21 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             y_new = np.concatenate([y_new, y[copies]])
         self.n_synthetic_ = len(new_codes)
         return X.join(X_new), (np.concatenate([y, y_new]) if len(y_new) else y)
+
+    def _nothing_to_add(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
+        """The originals, unchanged, when ``sampling_strategy_`` asks for no sample: no GAN is trained.
+
+        A balanced cross-validation fold costs nothing. The settings are
+        still checked, as a fit checks them (the data only as far as
+        :meth:`_check_inputs` goes: nothing is encoded). The model of an
+        earlier fit is dropped (it knew other data); :meth:`sample` then
+        says to call :meth:`fit`.
+        """
+        self._synthesizer()
+        for name in ("model_", "encoder_", "batch_size_", "pac_", "seed_", "device_", "class_filter_"):
+            self.__dict__.pop(name, None)
+        self.history_, self.n_iter_, self.n_synthetic_, self.filter_acceptance_ = [], 0, 0, {}
+        return X.join(X.take(np.zeros(0, dtype=np.int64))), y
 
     def _target_like(self, y_in: Any, y_all: np.ndarray, binarize_y: bool, X_res: Any) -> Any:
         """Resampled labels in the container ``y`` came in (indicator matrix, Series, list, array)."""
@@ -528,6 +576,11 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         y : ndarray of shape (n_samples,) or None
             Their labels (``None`` for an unsupervised model).
         """
+        if not hasattr(self, "model_") and hasattr(self, "sampling_strategy_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} trained no GAN: its fit_resample had no class to over-sample "
+                f"(sampling_strategy_={self.sampling_strategy_}). Call fit(X, y) to train one for sample()."
+            )
         check_is_fitted(self, "model_")
         if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples <= 0:
             raise ValueError(f"n_samples={n_samples!r} must be a positive int.")

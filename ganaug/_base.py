@@ -49,7 +49,10 @@ def check_layer_sizes(name: str, value: Any) -> tuple[int, ...]:
 
 
 def synthesis_config(estimator: Any) -> SynthesisConfig:
-    """The synthesis settings of a ``GANAugmenter`` (layer sizes checked)."""
+    """The synthesis settings of a ``GANAugmenter`` (layer sizes, batch size and PacGAN group checked)."""
+    batch_size, pac = estimator.batch_size, estimator.pac
+    if isinstance(batch_size, Integral) and isinstance(pac, Integral) and batch_size % pac:
+        raise ValueError(f"batch_size={batch_size} must be a multiple of pac={pac}.")
     return SynthesisConfig(
         epochs=estimator.epochs,
         max_steps=estimator.max_steps,

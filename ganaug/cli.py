@@ -100,6 +100,7 @@ def demo_images(device: str, seed: int, out: str, verbose: bool = True) -> int:
     from ganaug import GANAugmenter
     from ganaug.plotting import plot_images
 
+    _check_out(out)
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
     print("ganaug demo --images: a conditional GAN on scikit-learn's 8x8 digits (1,257 training images)")
@@ -143,6 +144,21 @@ def _read_csv(path: str) -> Any:
         raise SystemExit(f"ganaug: error: cannot read {path} as CSV: {exc}") from None
 
 
+def _check_out(path: str) -> None:
+    """Refuse, before any training, an output path that cannot be written."""
+    import os
+    from pathlib import Path
+
+    target = Path(path)
+    folder = target.parent.resolve()
+    if target.is_dir():
+        raise SystemExit(f"ganaug: error: --out {path} is a folder; give a file name")
+    if not folder.is_dir():
+        raise SystemExit(f"ganaug: error: cannot write --out {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise SystemExit(f"ganaug: error: cannot write --out {path}: permission denied")
+
+
 def _sampling_strategy(text: str) -> Any:
     """``auto``, ``minority``, ..., a float, or ``label=count,label=count``."""
     if "=" in text:
@@ -159,6 +175,7 @@ def augment(
 ) -> int:
     from ganaug import GANAugmenter
 
+    _check_out(out)
     frame = _read_csv(path)
     if target not in frame:
         raise SystemExit(
@@ -184,6 +201,7 @@ def augment(
 def impute(path: str, out: str, epochs: Any, device: str, seed: int, verbose: bool) -> int:
     from ganaug import GANImputer
 
+    _check_out(out)
     frame = _read_csv(path)
     holes = int(frame.isna().to_numpy().sum())
     try:

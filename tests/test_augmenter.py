@@ -83,6 +83,16 @@ def test_dataframe_in_dataframe_out_with_index_continued(mixed_frame):
     assert new["joined"].between(frame["joined"].min(), frame["joined"].max()).all()
 
 
+def test_balanced_table_comes_back_unchanged_without_training(mixed_frame):
+    frame = mixed_frame.set_index(pd.RangeIndex(10, 10 + len(mixed_frame)))
+    y = pd.Series(np.tile(["a", "b"], len(frame) // 2), index=frame.index, name="label")
+    aug = GANAugmenter(random_state=0)  # the default budget: a fit here would take minutes
+    X_res, y_res = aug.fit_resample(frame, y)
+    pd.testing.assert_frame_equal(X_res, frame)
+    pd.testing.assert_series_equal(y_res, y)
+    assert aug.n_iter_ == 0 and aug.sampling_strategy_ == {"b": 0} and not hasattr(aug, "model_")
+
+
 def test_rows_generated_for_a_class_look_like_that_class():
     """Exact conditioning: a classifier trained on real data assigns generated rows to the asked class."""
     X, y = make_blobs(n_samples=[600, 150, 60], n_features=4, cluster_std=1.0, random_state=3)
@@ -172,8 +182,8 @@ def test_training_length_follows_the_table():
         (np.ones((6, 2)), np.zeros(6), {}, ValueError, "one class"),
         (np.ones((6, 2)), [0, 0, 0, 0, 0, 1], {}, ValueError, "class 1 has 1 row"),
         (
-            np.array([[1.0, np.inf], [2.0, 3.0], [1.0, 1.0], [0.0, 1.0]]),
-            [0, 0, 1, 1],
+            np.array([[1.0, np.inf], [2.0, 3.0], [1.0, 1.0], [0.0, 1.0], [3.0, 1.0]]),
+            [0, 0, 0, 1, 1],
             {},
             ValueError,
             "infinite",
@@ -198,10 +208,24 @@ def test_training_length_follows_the_table():
         (np.ones((6, 2)), [0, 0, 0, 1, 1, 1], {"device": "tpu-ish"}, ValueError, "device"),
         (
             pd.DataFrame({"id": [f"u{i}" for i in range(40)]}),
-            [0, 1] * 20,
+            [0] * 30 + [1] * 10,
             {},
             ValueError,
             "looks like an identifier",
+        ),
+        (
+            pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "tags": [["a"], ["b", "c"], [], ["a"]]}),
+            [0, 0, 1, 1],
+            {},
+            TypeError,
+            r"Column 'tags' holds list values \(such as \['a'\]\)",
+        ),
+        (
+            np.array([[1.0, {"k": 1}], [2.0, {"k": 2}], [3.0, {}], [4.0, {}]], dtype=object),
+            [0, 0, 1, 1],
+            {},
+            TypeError,
+            "Column 1 holds dict values",
         ),
     ],
 )

@@ -15,6 +15,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 import ganaug
 from ganaug import GANAugmenter
 from ganaug._class_filter import TreeEnsemble
+from ganaug.exceptions import ClassFilterWarning
 
 
 def _both_walks(trees: TreeEnsemble, X: np.ndarray) -> list[np.ndarray]:
@@ -339,3 +340,14 @@ def test_a_column_never_observed_does_not_reach_the_filter():
     X_res, _ = aug.fit_resample(frame, y)
     assert aug.class_filter_.columns.tolist() == [0, 1, 2]
     assert len(X_res) == 2 * int((y == 0).sum()) and X_res["empty"].isna().all()
+
+
+def test_a_class_the_filter_rarely_passes_is_named_in_a_warning(table):
+    """Two steps make rows no classifier places anywhere: under a third pass, and the class is named."""
+    X, y = table
+    aug = GANAugmenter(max_steps=2, class_filter=0.99, random_state=0)
+    with pytest.warns(ClassFilterWarning, match=r"class\(es\) \{'rare': 0\.\d+\}") as record:
+        X_res, _ = aug.fit_resample(X, y)
+    assert len(X_res) == 2 * (y == "common").sum()  # the quota is still met
+    assert aug.filter_acceptance_["rare"] < 1 / 3
+    assert issubclass(record[0].category, UserWarning)  # filters on the builtin keep working

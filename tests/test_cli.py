@@ -75,6 +75,17 @@ def test_errors_are_one_sentence(csv, argv, message, capsys):
     assert message in str(exit_info.value.code)
 
 
+@pytest.mark.parametrize("command", ["augment", "impute"])
+def test_an_unwritable_out_is_refused_before_training(csv, tmp_path, command, capsys):
+    path, _ = csv
+    out = tmp_path / "no" / "such" / "dir" / "o.csv"
+    target = ["--target", "label"] if command == "augment" else []
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, str(path), *target, "--out", str(out), "--epochs", "100000"])
+    assert "does not exist" in str(exit_info.value.code)
+    assert capsys.readouterr().err == ""  # no progress bar: nothing was trained
+
+
 def test_bad_epochs_is_an_argparse_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["impute", "x.csv", "--out", "y.csv", "--epochs", "zero"])

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from imblearn.pipeline import make_pipeline
 from sklearn.datasets import load_digits
+from sklearn.exceptions import NotFittedError
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
@@ -96,6 +97,7 @@ def test_layout_rule(shape, channels, layout):
     [
         (np.zeros((5, 63)), {"image_shape": (8, 8)}, r"needs rows of 64 values, but X has 63 columns"),
         ([np.zeros((8, 8)), np.zeros((9, 9))], {}, "mixed sizes"),
+        ([np.zeros((8, 8), np.uint8), np.ones((8, 8)), np.zeros((8, 8), np.uint8)], {}, "mixed dtypes"),
         (np.zeros((5, 1, 1)), {}, "too small"),
         (np.array([[["a", "b"], ["c", "d"]]] * 3), {}, "numeric"),
         (np.zeros((5, 8, 8, 7)), {}, "channels='first' or channels='last'"),
@@ -181,6 +183,39 @@ def test_in_imblearn_pipeline_with_cross_validation(digits):
     )
     scores = cross_val_score(pipe, X[:600] / 1.0, y[:600], cv=3)
     assert scores.shape == (3,) and scores.mean() > 0.8
+
+
+def test_nothing_to_add_returns_the_originals_and_trains_nothing():
+    """A balanced set: the originals come back unchanged, no GAN is trained, sample() says why."""
+    images = np.random.default_rng(0).integers(0, 256, (100, 8, 8)).astype(np.uint8)
+    y = np.repeat([0, 1], 50)
+    aug = GANAugmenter(max_steps=10, random_state=0)
+    X_res, y_res = aug.fit_resample(images, y)
+    assert X_res.dtype == np.uint8 and X_res is not images
+    np.testing.assert_array_equal(X_res, images)
+    np.testing.assert_array_equal(y_res, y)
+    assert aug.n_iter_ == 0 and aug.n_synthetic_ == 0 and aug.history_ == []
+    assert not hasattr(aug, "model_")
+    with pytest.raises(NotFittedError, match=r"trained no GAN.*fit\(X, y\)"):
+        aug.sample(3, y=0)
+
+
+def test_a_quota_of_one_copy_and_no_generated_image():
+    """50 against 49 images: one new image, a copy (synthetic_fraction=0.5 rounds 0.5 to 0 generated)."""
+    images = np.random.default_rng(0).integers(0, 256, (99, 8, 8)).astype(np.uint8)
+    y = np.repeat([0, 1], [50, 49])
+    X_res, y_res = GANAugmenter(**TINY).fit_resample(images, y)
+    assert Counter(y_res.tolist()) == {0: 50, 1: 50}
+    assert any((X_res[-1] == image).all() for image in images[y == 1])
+
+
+def test_balanced_folds_in_cross_validation(digits):
+    """Stratified folds of a balanced set have nothing to over-sample: scored without training."""
+    X, y = digits
+    keep = np.concatenate([np.flatnonzero(y == k)[:60] for k in (0, 1)])
+    pipe = make_pipeline(GANAugmenter(image_shape=(8, 8), **TINY), LogisticRegression(max_iter=500))
+    scores = cross_val_score(pipe, X[keep], y[keep], cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.9
 
 
 def test_engine_ctgan_refuses_images(digits):

@@ -92,6 +92,14 @@ def _as_array(X: Any) -> np.ndarray:
         if len(shapes) > 1:
             listed = sorted(shapes, key=str)[:4]
             raise ValueError(f"Images of mixed sizes: {listed}; resize them to one size first.")
+        dtypes = {np.asarray(x).dtype for x in X}
+        if len(dtypes) > 1:  # one array would put uint8 [0, 255] and float [0, 1] images on one scale
+            listed = sorted(str(d) for d in dtypes)
+            raise ValueError(
+                f"Images of mixed dtypes: {listed}. Their values may be on different scales (uint8 in "
+                "[0, 255], floats often in [0, 1]); convert every image to one dtype and scale first, "
+                "e.g. [np.asarray(x, dtype=np.uint8) for x in images]."
+            )
     if hasattr(X, "to_numpy"):  # a DataFrame of flattened pixels
         X = X.to_numpy()
     array = np.asarray(X)
