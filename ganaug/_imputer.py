@@ -74,13 +74,12 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
     epochs : int or "auto", default="auto"
         Passes over the rows; ``"auto"`` makes 3,000 training steps (at least
         10 and at most 2,000 epochs), fewer when early stopping ends sooner.
-        The fit's cost is then about the same for 1,000 rows as for 20,000
-        (23-24 s for Adult on 2 CPU cores, where the ExtraTrees
-        ``IterativeImputer`` grows from 2 s to 33 s). For a faster, coarser
-        fit of a table of thousands of rows, ``epochs=30, batch_size=256,
-        learning_rate=3e-3`` imputed Adult's 5,000 rows in 5.4 s at RMSE 0.116
-        against 0.109 with the defaults; on small tables it costs more
-        accuracy (``benchmarks/results/impute_budget_cpu.md``).
+        The fit's cost is then about the same for 1,000 rows as for 20,000,
+        where the ExtraTrees ``IterativeImputer``'s grows with the rows. For a
+        faster, coarser fit of a table of thousands of rows, ``epochs=30,
+        batch_size=256, learning_rate=3e-3`` is several times faster on Adult
+        at a somewhat higher RMSE; on small tables it costs more accuracy
+        (``benchmarks/results/impute_budget_cpu.md`` has the measurements).
     batch_size : int, default=128
         Rows per step (GAIN's default); smaller tables use all their rows.
     hint_rate : float, default=0.9
@@ -94,12 +93,10 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         Hidden layer widths of the generator. ``"auto"``: ``(512, 512, 512)``
         when the encoded table is at least 20 values wide (a numeric column
         counts one, a categorical one its number of categories),
-        ``(256, 256)`` for narrower tables. Measured at 20% MCAR
-        (``benchmarks/results/impute_cpu.md`` and the note of issue 8): the
-        wider, deeper generator lowered the RMSE on digits (64 values, 0.159
-        to 0.136), Adult (108, 0.117 to 0.109) and breast cancer (30, 0.053
-        to 0.052) and raised it on diabetes (10, 0.212 to 0.224) and wine
-        (13, 0.144 to 0.146), at about twice the fit time.
+        ``(256, 256)`` for narrower tables: the wider, deeper generator
+        imputed the wide tables of the benchmarks (digits, Adult, breast
+        cancer) better and the narrow ones (diabetes, wine) worse, at about
+        twice the fit time (``benchmarks/results/impute_cpu.md``).
     discriminator_dim : tuple of int, default=(256, 256)
         Hidden layer widths of the hint discriminator.
     learning_rate : float, default=1e-3
@@ -213,8 +210,15 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
                 "precision",
                 "random_state",
                 "verbose",
+                "epochs",
+                "validation_fraction",
+                "n_iter_no_change",
+                "tol",
+                "image_shape",
+                "channels",
             )
         },
+        # the imputer's own: no "auto" batch, an "auto" generator width and early stopping
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "generator_dim": ["array-like", StrOptions({"auto"})],
         "missing_values": [MissingValues()],
@@ -222,17 +226,11 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         "handle_unknown": [StrOptions({"keep", "error"})],
         "keep_empty_features": ["boolean"],
         "sample_posterior": ["boolean"],
-        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "hint_rate": [Interval(Real, 0, 1, closed="both")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "drop_rate": [Interval(Real, 0, 1, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "image_shape": ["array-like", None],
-        "channels": [StrOptions({"auto", "first", "last"})],
     }
 
     def __init__(

@@ -21,7 +21,8 @@ from ganaug.tabular import CTGANSynthesizer, Table, TabularImputation, TabularSy
 #: What the ``"auto"`` training settings mean per modality. Images: a two time-scale update rule
 #: (the critic learns 4x faster) and a 32-dimensional noise; with the tables' values the
 #: conditional digits generator collapsed (samples spread 0.25 of the real images' spread,
-#: 0.65 with these; benchmarks/results/images_cpu.md).
+#: 0.65 with these, when the image engine was built; the spread of today's defaults is in
+#: benchmarks/results/images_fidelity_cpu.md).
 AUTO = {
     "tabular": {"batch_size": 500, "generator_lr": 2e-4, "discriminator_lr": 2e-4, "embedding_dim": 128},
     "image": {"batch_size": 64, "generator_lr": 1e-4, "discriminator_lr": 4e-4, "embedding_dim": 32},

@@ -12,8 +12,8 @@ synthetic data the way the benchmark tables were made.
   total variation of the joint frequencies, numbers cut into 10 equal-width
   bins of each table) otherwise. Like SDMetrics, the pair score averages
   only the pairs the real data relates: ``|corr| > 0.5`` or Cramér's V
-  ``> 0.3``; set both thresholds to 0 to average every pair (what ganaug
-  reported before 0.2, 0.877 where SDMetrics said 0.785). The quality score
+  ``> 0.3``; set both thresholds to 0 to average every pair (ganaug's first
+  tables did: 0.877 where SDMetrics said 0.785). The quality score
   is the mean of the two averages. 1 is perfect.
 - :func:`detection_auc`: cross-validated ROC AUC of a classifier telling real
   from synthetic rows. 0.5 is indistinguishable, 1 is trivially detected.

@@ -5,6 +5,7 @@ Nothing here knows about tables or images; ``ganaug.tabular`` and
 """
 
 from ganaug.core._config import ImputationConfig, SynthesisConfig
+from ganaug.core._contracts import EncodedSynthesizer, ImputationModel, Synthesizer
 from ganaug.core._device import autocast, loadable_device, resolve_device
 from ganaug.core._gan import gain_step, hinge_step, wgan_gp_step
 from ganaug.core._loop import (
@@ -25,10 +26,13 @@ from ganaug.core._sampling import class_groups, log_frequency, rows_of_classes
 
 __all__ = [
     "DataParallel",
+    "EncodedSynthesizer",
     "GeneratorModel",
     "ImputationConfig",
+    "ImputationModel",
     "MovingAverage",
     "SynthesisConfig",
+    "Synthesizer",
     "Validation",
     "adam",
     "autocast",

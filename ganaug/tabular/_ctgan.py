@@ -111,7 +111,7 @@ class CTGANModel:
 
 
 class CTGANSynthesizer:
-    """``engine="ctgan"``: the same interface as ``TabularSynthesizer``, backed by ``ctgan.CTGAN``.
+    """``engine="ctgan"``: a ``core.Synthesizer`` backed by ``ctgan.CTGAN`` (not an ``EncodedSynthesizer``).
 
     A ``TabularEncoder`` is still fitted: it names the categorical columns for
     ctgan and restores the container; ctgan does its own encoding.
