@@ -20,12 +20,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, synthesis_config
 from ganaug._class_filter import OVERSAMPLE, ClassFilter
-from ganaug._modality import TabularModality, for_input
+from ganaug._modality import for_input
 from ganaug.core import draw_seed, resolve_device
 from ganaug.exceptions import ClassFilterWarning
-
-#: The class filter's threshold that ``class_filter="auto"`` takes for tables.
-AUTO_CLASS_FILTER = 0.5
 
 
 class GANAugmenter(FittedModelMixin, BaseOverSampler):
@@ -394,8 +391,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         """The class filter's threshold: ``class_filter`` with ``"auto"`` resolved (None: off)."""
         if self.class_filter != "auto":
             return self.class_filter
-        tabular = isinstance(getattr(self, "modality_", None), TabularModality)
-        return AUTO_CLASS_FILTER if tabular and self.engine == "ganaug" else None
+        modality = getattr(self, "modality_", None)
+        return modality.auto_class_filter if modality is not None and self.engine == "ganaug" else None
 
     def _generate(self, codes: np.ndarray, seed: int) -> tuple[Any, dict[int, float]]:
         """Samples for the class ``codes``, through the class filter when it is on.
@@ -509,17 +506,15 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         )
         X_new, acceptance = self._generate(new_codes, self.seed_)
         self.filter_acceptance_ = {_python(self.classes_[k]): rate for k, rate in acceptance.items()}
-        y_new = self.classes_[new_codes]
-        if self.synthetic_fraction < 1:  # the rest of each quota: real rows, drawn as RandomOverSampler does
-            pick = np.random.default_rng(self.seed_)
-            copies = np.concatenate(
-                [pick.choice(np.flatnonzero(y == label), n - k) for label, (k, n) in quotas.items()]
-                or [np.zeros(0, dtype=np.int64)]
-            ).astype(np.int64)
-            X_new = _concat(X_new, X.take(copies))
-            y_new = np.concatenate([y_new, y[copies]])
+        # the rest of each quota: real rows, drawn as RandomOverSampler does
+        pick = np.random.default_rng(self.seed_)
+        copies = np.concatenate(
+            [pick.choice(np.flatnonzero(y == label), n - k) for label, (k, n) in quotas.items() if n > k]
+            or [np.zeros(0, dtype=np.int64)]
+        ).astype(np.int64)
+        y_new = np.concatenate([self.classes_[new_codes], y[copies]])
         self.n_synthetic_ = len(new_codes)
-        return X.join(X_new), (np.concatenate([y, y_new]) if len(y_new) else y)
+        return X.join(X_new, X.take(copies)), (np.concatenate([y, y_new]) if len(y_new) else y)
 
     def _nothing_to_add(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         """The originals, unchanged, when ``sampling_strategy_`` asks for no sample: no GAN is trained.
@@ -616,15 +611,6 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         tags.input_tags.categorical = True
         tags.non_deterministic = False
         return tags
-
-
-def _concat(first: Any, second: Any) -> Any:
-    """Two sets of new samples of one container, one after the other."""
-    if isinstance(first, pd.DataFrame):
-        return pd.concat([first, second], ignore_index=True)
-    if isinstance(first, list):
-        return first + second
-    return np.concatenate([first, np.asarray(second, dtype=np.asarray(first).dtype)])
 
 
 def _python(value: Any) -> Any:

@@ -413,3 +413,7 @@ def _filter_rows(codes: np.ndarray, cap: int, seed: int) -> np.ndarray:
         for k, n in zip(classes, share, strict=True)
     ]
     return np.sort(np.concatenate(picked))
+
+
+#: The classes a fitted class filter is made of: ``ganaug.save`` may store them.
+SAVEABLE: tuple[type, ...] = (ClassFilter, TreeEnsemble)

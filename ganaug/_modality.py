@@ -1,10 +1,17 @@
 """Pick the modality of an input once; the estimators do not branch on it afterwards.
 
 A modality checks and converts the input once (``check``), names the 2-D view
-scikit-learn's feature bookkeeping sees (``features``), and builds the
-synthesizer (``GANAugmenter``) or imputation model (``GANImputer``) that
-knows its data. A new modality is a new sibling package plus one branch in
-:func:`for_input`.
+scikit-learn's feature bookkeeping sees (``features``), replaces a
+missing-value placeholder (``mask_placeholder``), and builds the synthesizer
+(``GANAugmenter``) or imputation model (``GANImputer``) that knows its data;
+those follow the contracts of ``ganaug.core._contracts``. Each modality also
+says which classes its fitted models are made of (``saveable``: what
+``ganaug.save`` may store) and where ``class_filter="auto"`` is on
+(``auto_class_filter``).
+
+:func:`for_input` asks the registered modalities in turn (``from_input``)
+and takes the first that claims ``X``; tables claim whatever is left. A new
+modality is a new sibling package and one :func:`register` call.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ganaug import image, tabular
 from ganaug.core import ImputationConfig, SynthesisConfig
 from ganaug.image import ImageImputation, Images, ImageSynthesizer, check_images
 from ganaug.tabular import CTGANSynthesizer, Table, TabularImputation, TabularSynthesizer, check_table
@@ -33,6 +41,14 @@ class TabularModality:
     """Tables: numpy arrays, lists of rows, DataFrames of mixed dtypes."""
 
     name = "tabular"
+    #: ``class_filter="auto"``'s threshold for tables (measured to help downstream models).
+    auto_class_filter: float | None = 0.5
+    saveable: tuple[type, ...] = tabular.SAVEABLE
+
+    @classmethod
+    def from_input(cls, X: Any, params: dict) -> TabularModality:
+        """Tables take every input no other modality claimed (and refuse, in ``check``, what is not one)."""
+        return cls()
 
     def check(self, X: Any) -> Table:
         return check_table(X)
@@ -67,10 +83,27 @@ class ImageModality:
     """Images: ``(n, H, W)``, ``(n, C, H, W)``, ``(n, H, W, C)`` or flattened rows with ``image_shape``."""
 
     name = "image"
+    #: The class filter is off for images by default (it did not help generated digits downstream).
+    auto_class_filter: float | None = None
+    saveable: tuple[type, ...] = image.SAVEABLE
 
     def __init__(self, image_shape: Any, channels: str) -> None:
         self.image_shape = image_shape
         self.channels = channels
+
+    @classmethod
+    def from_input(cls, X: Any, params: dict) -> ImageModality | None:
+        """Images when ``image_shape`` is given or ``X`` is 3-D or 4-D (or a list of 2-D / 3-D arrays)."""
+        image_shape, channels = params.get("image_shape"), params.get("channels", "auto")
+        if image_shape is not None:
+            return cls(image_shape, channels)
+        if not hasattr(X, "columns") and not hasattr(X, "toarray"):
+            ndim = getattr(X, "ndim", None)
+            if ndim is None and isinstance(X, list | tuple) and len(X):
+                ndim = np.ndim(X[0]) + 1
+            if ndim in (3, 4):
+                return cls(None, channels)
+        return None
 
     def check(self, X: Any) -> Images:
         return check_images(X, self.image_shape, self.channels)
@@ -117,19 +150,33 @@ def resolve_auto(config: SynthesisConfig, modality: str) -> SynthesisConfig:
     return replace(config, **values)
 
 
-def for_input(X: Any, params: dict) -> TabularModality | ImageModality:
-    """The modality of ``X`` given the estimator's parameters.
+#: The modalities :func:`for_input` asks, in order (tables last: they take what is left).
+_REGISTERED: list[type] = [ImageModality, TabularModality]
 
-    Images when ``image_shape`` is given or ``X`` is a 3-D or 4-D array (or a
-    list of 2-D / 3-D arrays); a table otherwise.
+
+def register(modality: type) -> type:
+    """Add a modality, asked before those already registered; returns it (usable as a decorator).
+
+    ``modality`` is a class with a ``from_input(X, params)`` classmethod that
+    returns an instance for inputs it claims (else None), instances with
+    ``name``, ``check``, ``features``, ``mask_placeholder``, ``synthesizer``
+    and ``imputation``, and the class attributes ``auto_class_filter`` and
+    ``saveable`` (see ``docs/design.md``, "Adding a modality").
     """
-    image_shape, channels = params.get("image_shape"), params.get("channels", "auto")
-    if image_shape is not None:
-        return ImageModality(image_shape, channels)
-    if not hasattr(X, "columns") and not hasattr(X, "toarray"):
-        ndim = getattr(X, "ndim", None)
-        if ndim is None and isinstance(X, list | tuple) and len(X):
-            ndim = np.ndim(X[0]) + 1
-        if ndim in (3, 4):
-            return ImageModality(None, channels)
-    return TabularModality()
+    if modality not in _REGISTERED:
+        _REGISTERED.insert(0, modality)
+    return modality
+
+
+def for_input(X: Any, params: dict) -> Any:
+    """The modality of ``X`` given the estimator's parameters: the first registered one that claims it."""
+    for modality in _REGISTERED:
+        picked = modality.from_input(X, params)
+        if picked is not None:
+            return picked
+    raise TypeError(f"No modality takes input of type {type(X).__name__}.")  # pragma: no cover
+
+
+def saveable() -> tuple[type, ...]:
+    """Every class the registered modalities' fitted models are made of, the modalities included."""
+    return tuple(cls for modality in _REGISTERED for cls in (modality, *modality.saveable))

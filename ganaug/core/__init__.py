@@ -5,7 +5,7 @@ Nothing here knows about tables or images; ``ganaug.tabular`` and
 """
 
 from ganaug.core._config import ImputationConfig, SynthesisConfig
-from ganaug.core._contracts import EncodedSynthesizer, ImputationModel, Synthesizer
+from ganaug.core._contracts import CheckedData, EncodedSynthesizer, ImputationModel, Synthesizer
 from ganaug.core._device import autocast, loadable_device, resolve_device
 from ganaug.core._gan import gain_step, hinge_step, wgan_gp_step
 from ganaug.core._loop import (
@@ -24,7 +24,12 @@ from ganaug.core._parallel import DataParallel, data_parallel
 from ganaug.core._parallel import current as current_parallel
 from ganaug.core._sampling import class_groups, log_frequency, rows_of_classes
 
+#: The core classes a fitted model holds (its settings): ``ganaug.save`` may store them.
+SAVEABLE: tuple[type, ...] = (SynthesisConfig, ImputationConfig)
+
 __all__ = [
+    "SAVEABLE",
+    "CheckedData",
     "DataParallel",
     "EncodedSynthesizer",
     "GeneratorModel",

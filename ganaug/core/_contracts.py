@@ -1,6 +1,7 @@
 """What the estimators ask of a modality's models: the contracts, written down and checkable.
 
-``GANAugmenter`` trains a :class:`Synthesizer`; with the class filter on it
+A modality checks the input once into :class:`CheckedData`. ``GANAugmenter``
+trains a :class:`Synthesizer` on it; with the class filter on it
 also needs an :class:`EncodedSynthesizer` (rows drawn in the encoded space,
 scored, then decoded). ``GANImputer`` fits an :class:`ImputationModel`. The
 tabular, image and ctgan implementations conform; a test checks each one
@@ -17,6 +18,30 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import torch
+
+
+@runtime_checkable
+class CheckedData(Protocol):
+    """Input checked and converted once by a modality (``modality.check(X)``): what the models take.
+
+    It remembers the caller's object and container, so that new samples come
+    back in it.
+    """
+
+    #: The caller's object, as given.
+    original: Any
+
+    def __len__(self) -> int:
+        """Number of samples."""
+        ...
+
+    def join(self, *parts: Any) -> Any:
+        """The original samples, unchanged and first, then those of each part, in the caller's container."""
+        ...
+
+    def take(self, rows: np.ndarray) -> Any:
+        """Copies of original samples ``rows``, in the container :meth:`join` takes."""
+        ...
 
 
 @runtime_checkable

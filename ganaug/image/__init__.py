@@ -8,7 +8,19 @@ from ganaug.image._encoder import ImageEncoder, ImageFormat, Images, check_image
 from ganaug.image._inpainting import ImageImputation, InpaintingGAN
 from ganaug.image._synthesis import ImageGAN, ImageSynthesizer, diversity
 
+#: The classes a fitted image model is made of: what ``ganaug.save`` may store and ``ganaug.load``
+#: may build.
+SAVEABLE: tuple[type, ...] = (
+    ImageSynthesizer,
+    ImageGAN,
+    ImageImputation,
+    InpaintingGAN,
+    ImageEncoder,
+    ImageFormat,
+)
+
 __all__ = [
+    "SAVEABLE",
     "ImageEncoder",
     "ImageFormat",
     "ImageGAN",

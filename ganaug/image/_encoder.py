@@ -200,20 +200,25 @@ class Images:
     def __len__(self) -> int:
         return self.array.shape[0]
 
-    def join(self, new: Any) -> Any:
-        """The original images, unchanged and first, then ``new`` (already in this format).
+    def join(self, *parts: Any) -> Any:
+        """The original images, unchanged and first, then the images of each of ``parts`` (in this format).
 
         A DataFrame of flattened images keeps its index and dtypes; new rows continue the index.
         """
         X = self.original
+        parts = tuple(part for part in parts if len(part))
         if self.format.columns is not None:
             import pandas as pd
 
+            if not parts:
+                return X.copy()
+            new = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
             start = X.index.max() + 1 if pd.api.types.is_integer_dtype(X.index) and len(X) else len(X)
             new = new.set_axis(pd.RangeIndex(start, start + len(new)))
-            return pd.concat([X, new.astype(X.dtypes.to_dict())]) if len(new) else X.copy()
-        new = np.asarray(new, dtype=self.array.dtype)
-        return np.concatenate([self.array, new]) if len(new) else self.array.copy()
+            return pd.concat([X, new.astype(X.dtypes.to_dict())])
+        if not parts:
+            return self.array.copy()
+        return np.concatenate([self.array, *(np.asarray(part, dtype=self.array.dtype) for part in parts)])
 
     def take(self, rows: np.ndarray) -> Any:
         """Copies of original images ``rows``, in this format (as :meth:`join` takes new ones)."""

@@ -79,21 +79,27 @@ class Table:
     def __len__(self) -> int:
         return len(self.frame)
 
-    def join(self, new: Any) -> Any:
-        """The original rows, unchanged and first, then ``new`` rows (already in this container).
+    def join(self, *parts: Any) -> Any:
+        """The original rows, unchanged and first, then the rows of each of ``parts`` (in this container).
 
         A DataFrame keeps its index; new rows continue it (or start at ``len``
         for a non-integer index).
         """
         X = self.original
+        parts = tuple(part for part in parts if len(part))
         if isinstance(X, pd.DataFrame):
+            if not parts:
+                return X.copy()
+            new = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
             start = X.index.max() + 1 if pd.api.types.is_integer_dtype(X.index) and len(X) else len(X)
             new.index = pd.RangeIndex(start, start + len(new))
-            return pd.concat([X, new]) if len(new) else X.copy()
+            return pd.concat([X, new])
         if isinstance(X, list):
-            return list(X) + new
+            return list(X) + [row for part in parts for row in part]
         X = np.asarray(X)
-        return np.concatenate([X, np.asarray(new, dtype=X.dtype)]) if len(new) else X.copy()
+        return (
+            np.concatenate([X, *(np.asarray(part, dtype=X.dtype) for part in parts)]) if parts else X.copy()
+        )
 
     def take(self, rows: np.ndarray) -> Any:
         """Copies of original rows ``rows``, in this container (as :meth:`join` takes new rows)."""
