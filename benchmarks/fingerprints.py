@@ -1,0 +1,117 @@
+"""Fixed-seed fingerprints: does a change alter what the estimators return for a given random_state?
+
+Hashes (SHA-256 of the output bytes) of a tabular GANAugmenter's ``fit_resample`` and ``sample``,
+a GANImputer's ``transform`` and an image GANAugmenter's ``sample``, each a short fit on the CPU with
+``random_state=0`` (CPU fits are bit-identical from run to run). ``--ref REV`` also computes them
+with the package as it was at git revision ``REV`` (a temporary worktree) and writes both columns to
+``benchmarks/results/fingerprints_cpu.md``: a refactor that should change nothing must show equal
+hashes.
+
+    cd benchmarks && python fingerprints.py --ref 9ffb720
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _digest(*arrays) -> str:
+    import numpy as np
+
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(np.ascontiguousarray(np.asarray(a, dtype=np.float64)).tobytes())
+    return h.hexdigest()[:16]
+
+
+def fingerprints() -> dict[str, str]:
+    """The fingerprints of the package importable as ``ganaug`` (numeric data: no dtype questions)."""
+    import numpy as np
+    import pandas as pd
+    from sklearn.datasets import load_digits, make_classification
+
+    from ganaug import GANAugmenter, GANImputer
+
+    warnings.simplefilter("ignore")
+    X, y = make_classification(300, 6, weights=[0.85], random_state=0)
+    frame = pd.DataFrame(X, columns=list("abcdef"))
+    frame["kind"] = np.where(X[:, 0] > 0, "hi", "lo")
+    out = {}
+    aug = GANAugmenter(max_steps=30, random_state=0)
+    X_res, y_res = aug.fit_resample(frame, y)
+    out["tabular fit_resample"] = _digest(X_res.drop(columns="kind"), X_res["kind"] == "hi", y_res)
+    X_new, _ = aug.sample(50, y=1, random_state=1)
+    out["tabular sample"] = _digest(X_new.drop(columns="kind"), X_new["kind"] == "hi")
+    holed = X.copy()
+    holed[np.random.default_rng(0).random(X.shape) < 0.2] = np.nan
+    out["imputer transform"] = _digest(GANImputer(epochs=3, random_state=0).fit_transform(holed))
+    digits, labels = load_digits(return_X_y=True)
+    images = GANAugmenter(image_shape=(8, 8), max_steps=20, random_state=0).fit(digits[:200], labels[:200])
+    out["image sample"] = _digest(images.sample(20, y=3, random_state=2)[0])
+    return out
+
+
+def _at_revision(rev: str) -> dict[str, str]:
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev], check=True)
+        try:
+            code = (
+                f"import sys, json; sys.path.insert(0, {str(tree)!r}); "
+                f"sys.path.insert(1, {str(ROOT / 'benchmarks')!r}); "
+                "import ganaug, fingerprints; assert ganaug.__file__.startswith(sys.path[0]); "
+                "print(json.dumps(fingerprints.fingerprints()))"
+            )
+            done = subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=folder
+            )
+            return json.loads(done.stdout.strip().splitlines()[-1])
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ref", help="git revision to compare with")
+    args = parser.parse_args()
+    now = fingerprints()
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    columns = {f"HEAD ({head.stdout.strip()}, working tree)": now}
+    if args.ref:
+        columns = {args.ref: _at_revision(args.ref), **columns}
+    names = list(columns)
+    lines = [
+        "# Fixed-seed fingerprints",
+        "",
+        "SHA-256 (first 16 hex digits) of fixed-seed outputs on the CPU; equal hashes: the same bytes.",
+        "",
+        f"- command: `python {' '.join(sys.argv)}`",
+        "",
+        "| output | " + " | ".join(names) + (" | equal |" if len(names) > 1 else " |"),
+        "|---|" + "---|" * (len(names) + (len(names) > 1)),
+    ]
+    for key in now:
+        values = [columns[n].get(key, "-") for n in names]
+        equal = [" yes" if len(set(values)) == 1 else " **no**"] if len(names) > 1 else []
+        lines.append(f"| {key} | " + " | ".join(values) + " |" + " |".join(equal) + (" |" if equal else ""))
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.ref:
+        out = ROOT / "benchmarks" / "results" / "fingerprints_cpu.md"
+        out.write_text(text)
+        print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
