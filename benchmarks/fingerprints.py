@@ -1,7 +1,7 @@
 """Fixed-seed fingerprints: does a change alter what the estimators return for a given random_state?
 
 Hashes (SHA-256 of the output bytes) of a tabular GANAugmenter's ``fit_resample`` and ``sample``,
-a GANImputer's ``transform`` and an image GANAugmenter's ``sample``, each a short fit on the CPU with
+a GANImputer's ``transform`` on a table and on images, and an image GANAugmenter's ``sample``, each a short fit on the CPU with
 ``random_state=0`` (CPU fits are bit-identical from run to run). ``--ref REV`` also computes them
 with the package as it was at git revision ``REV`` (a temporary worktree) and writes both columns to
 ``benchmarks/results/fingerprints_cpu.md``: a refactor that should change nothing must show equal
@@ -57,6 +57,9 @@ def fingerprints() -> dict[str, str]:
     digits, labels = load_digits(return_X_y=True)
     images = GANAugmenter(image_shape=(8, 8), max_steps=20, random_state=0).fit(digits[:200], labels[:200])
     out["image sample"] = _digest(images.sample(20, y=3, random_state=2)[0])
+    pixels = digits[:200].reshape(-1, 8, 8).copy()
+    pixels[np.random.default_rng(1).random(pixels.shape) < 0.2] = np.nan
+    out["image inpainting transform"] = _digest(GANImputer(epochs=2, random_state=0).fit_transform(pixels))
     return out
 
 

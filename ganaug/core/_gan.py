@@ -19,10 +19,17 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import torch
-from torch.nn import functional as F
 
 from ganaug.core._loop import adam
-from ganaug.core._losses import critic_loss, generator_loss, gradient_penalty, interpolate, observed_bce
+from ganaug.core._losses import (
+    critic_loss,
+    gain_generator_loss,
+    generator_loss,
+    gradient_penalty,
+    hinge_critic_loss,
+    interpolate,
+    observed_bce,
+)
 
 #: ``generate(context) -> (fake batch, auxiliary generator loss as a thunk)``
 Generate = Callable[[Any], tuple[torch.Tensor, Callable[[], torch.Tensor]]]
@@ -113,13 +120,13 @@ def hinge_step(
             fake, aux = generate(context)
             scores = critic(augment(torch.cat([real, fake.detach()])), torch.cat([cond, cond]))
             real_score, fake_score = scores.float().chunk(2)
-            loss_d = F.relu(1 - real_score).mean() + F.relu(1 + fake_score).mean()
+            loss_d = hinge_critic_loss(real_score, fake_score)
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
         critic.requires_grad_(False)
         with amp():
-            loss_g = -critic(augment(fake), cond).float().mean()
+            loss_g = generator_loss(critic(augment(fake), cond).float())
             loss_aux = aux().float()
         opt_g.zero_grad(set_to_none=True)
         (loss_g + loss_aux).backward()
@@ -197,7 +204,7 @@ def gain_step(
         with amp():
             logits = discriminator(torch.cat([filled, hint], dim=1)).float()
         unseen = 1 - seen_f
-        loss_adv = -(F.logsigmoid(logits) * unseen).sum() / unseen.sum().clamp_min(1)
+        loss_adv = gain_generator_loss(logits, unseen)
         loss_rec = reconstruction(raw.float(), x, known)
         opt_g.zero_grad(set_to_none=True)
         (loss_adv + alpha * loss_rec).backward()

@@ -1,4 +1,9 @@
-"""Shape-generic GAN losses and penalties (pure functions)."""
+"""Shape-generic GAN losses and penalties (pure functions).
+
+The modality-specific losses sit beside their modality: ``tabular/_losses.py``
+(conditional and reconstruction losses over the encoded layout) and
+``image/_losses.py`` (mode seeking, masked pixel error).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,13 @@ def critic_loss(real_score: torch.Tensor, fake_score: torch.Tensor) -> torch.Ten
 
 
 def generator_loss(fake_score: torch.Tensor) -> torch.Tensor:
-    """Wasserstein generator loss."""
+    """Wasserstein generator loss; also the hinge loss's generator part."""
     return -fake_score.mean()
+
+
+def hinge_critic_loss(real_score: torch.Tensor, fake_score: torch.Tensor) -> torch.Tensor:
+    """Hinge critic loss: real scores pushed above 1, fake scores below -1."""
+    return F.relu(1 - real_score).mean() + F.relu(1 + fake_score).mean()
 
 
 def interpolate(real: torch.Tensor, fake: torch.Tensor, pac: int, rng: torch.Generator) -> torch.Tensor:
@@ -44,3 +54,11 @@ def gradient_penalty(
 def observed_bce(logits: torch.Tensor, seen: torch.Tensor) -> torch.Tensor:
     """GAIN's discriminator loss: binary cross-entropy of 'was this entry seen'."""
     return F.binary_cross_entropy_with_logits(logits, seen)
+
+
+def gain_generator_loss(logits: torch.Tensor, unseen: torch.Tensor) -> torch.Tensor:
+    """GAIN's adversarial generator loss: the discriminator should take filled entries for observed ones.
+
+    ``-log sigmoid(logit)`` averaged over the entries the generator filled (``unseen`` = 1).
+    """
+    return -(F.logsigmoid(logits) * unseen).sum() / unseen.sum().clamp_min(1)

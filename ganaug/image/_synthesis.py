@@ -35,6 +35,7 @@ from ganaug.core import (
 from ganaug.exceptions import ModeCollapseWarning
 from ganaug.image._augment import diff_augment
 from ganaug.image._encoder import ImageEncoder, Images
+from ganaug.image._losses import mode_seeking_loss
 from ganaug.image._nets import ConvGenerator, ProjectionCritic
 
 #: Bounds of the automatic training length, in generator steps.
@@ -49,22 +50,6 @@ COLLAPSE_RATIO = 0.35
 #: the real ones, read as their class 61% of the time. 0.05: 0.9x and 96-99%; on MNIST it cut
 #: the Frechet distance from 459 to 115 (the generator had collapsed to a few images per class).
 MODE_SEEKING = 0.05
-
-
-def mode_seeking_loss(fake: torch.Tensor, noise: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
-    """Mode seeking (Mao et al., 2019): images of one class from different noise must differ.
-
-    The batch's halves share their classes; the loss is the inverse of the
-    mean ratio between the images' distance and their noises' distance, so
-    a generator that maps different noise to the same image pays for it.
-    """
-    half = (fake.shape[0] + 1) // 2  # row i pairs with row i + half
-    pairs = fake.shape[0] - half
-    if pairs == 0:
-        return fake.sum() * 0
-    image_gap = (fake[:pairs] - fake[half:]).abs().flatten(1).mean(1)
-    noise_gap = (noise[:pairs] - noise[half:]).abs().mean(1)
-    return 1.0 / ((image_gap / noise_gap).mean() + eps)
 
 
 def auto_steps(steps_per_epoch: int) -> int:
