@@ -18,6 +18,9 @@ synthetic data the way the benchmark tables were made.
 - :func:`detection_auc`: cross-validated ROC AUC of a classifier telling real
   from synthetic rows. 0.5 is indistinguishable, 1 is trivially detected.
 - :func:`tstr`: train on synthetic, test on real.
+- :func:`class_fidelity`: the share of synthetic rows of each class that a
+  class-balanced model of the real rows reads as that class, beside the
+  same model's cross-validated recall on the real rows (its ceiling).
 - :func:`privacy`: the memorisation check: distance to the closest
   training record (DCR) of synthetic rows beside that of held-out real
   rows, and the share of exact copies of training rows in each.
@@ -41,6 +44,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
 
 __all__ = [
+    "class_fidelity",
     "column_pair_trends",
     "column_shapes",
     "detection_auc",
@@ -384,6 +388,92 @@ def tstr(
         "macro_f1": float(f1_score(y_test, pred, average="macro")),
         "roc_auc": float(auc),
     }
+
+
+def class_fidelity(
+    X_real: Any,
+    y_real: Any,
+    X_synthetic: Any,
+    y_synthetic: Any,
+    *,
+    judge: Any = None,
+    cv: int = 5,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """How often a model of the real data reads synthetic rows as the class they were generated for.
+
+    A class-balanced *judge* is fitted on the real rows (by default
+    :func:`make_classifier`'s HistGradientBoosting, native categorical
+    splits, ``class_weight="balanced"``). Its cross-validated recall of each
+    class on the real rows is the *ceiling*: what a row of that class can
+    hope for, since real rows are not all recognisable either. The
+    *fidelity* of a class is the share of its synthetic rows the judge,
+    fitted on every real row, assigns to it; *ratio* is fidelity over
+    ceiling (1: synthetic rows are as recognisable as real ones).
+
+    Images work as flattened rows (``X.reshape(len(X), -1)``) with this
+    pixel-wise judge; a judge suited to pixels (a small CNN trained on the
+    real images) can be passed as ``judge``.
+
+    Parameters
+    ----------
+    X_real, y_real : DataFrame or array-like, array-like
+        The real rows and their labels.
+    X_synthetic, y_synthetic : DataFrame or array-like, array-like
+        Synthetic rows (same columns) and the class each was generated for.
+    judge : classifier or None, default=None
+        Cloned, cross-validated and fitted on the real rows.
+    cv : int, default=5
+        Folds of the ceiling's cross-validation (fewer where a class has
+        fewer rows; at least 2).
+    random_state : int, default=0
+        Seed of the default judge and of the folds.
+
+    Returns
+    -------
+    scores : DataFrame
+        One row per class of ``y_synthetic``: ``n_synthetic``,
+        ``fidelity``, ``ceiling`` and ``ratio``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug.metrics import class_fidelity
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 1, (100, 2)), rng.normal(4, 1, (100, 2))])
+    >>> y = np.repeat([0, 1], 100)
+    >>> fake = np.vstack([rng.normal(0, 1, (50, 2)), rng.normal(0, 1, (50, 2))])  # class 1 drawn wrong
+    >>> scores = class_fidelity(X, y, fake, np.repeat([0, 1], 50))
+    >>> bool(scores.loc[0, "ratio"] > 0.9), bool(scores.loc[1, "fidelity"] < 0.1)
+    (True, True)
+    """
+    y_real, y_synthetic = np.asarray(y_real), np.asarray(y_synthetic)
+    unknown = sorted(set(y_synthetic.tolist()) - set(y_real.tolist()), key=str)
+    if unknown:
+        raise ValueError(f"y_synthetic has classes the real rows do not: {unknown[:5]}.")
+    if judge is None:
+        model = make_classifier(X_real, "gbm", random_state)
+        model.set_params(histgradientboostingclassifier__class_weight="balanced")
+    else:
+        model = clone(judge)
+    folds = min(cv, int(np.unique(y_real, return_counts=True)[1].min()))
+    if folds < 2:
+        raise ValueError("class_fidelity needs at least 2 real rows of every class for its ceiling.")
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=random_state)
+    real_pred = cross_val_predict(model, X_real, y_real, cv=splitter)
+    synthetic_pred = model.fit(X_real, y_real).predict(X_synthetic)
+    rows = {}
+    for label in pd.unique(y_synthetic):
+        mine = y_synthetic == label
+        fidelity = float(np.mean(synthetic_pred[mine] == label))
+        ceiling = float(np.mean(real_pred[y_real == label] == label))
+        rows[label] = {
+            "n_synthetic": int(mine.sum()),
+            "fidelity": fidelity,
+            "ceiling": ceiling,
+            "ratio": fidelity / ceiling if ceiling > 0 else float("nan"),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def _row_keys(frame: pd.DataFrame) -> pd.Series:

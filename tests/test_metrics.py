@@ -92,3 +92,26 @@ def test_quality_score_matches_sdmetrics_quality_report(mixed_frame):
     ours = metrics.quality_score(real, synthetic)
     assert ours["column_shapes"] == pytest.approx(expected["Column Shapes"], abs=1e-9)
     assert ours["column_pair_trends"] == pytest.approx(expected["Column Pair Trends"], abs=1e-9)
+
+
+def test_class_fidelity_of_a_generator_that_copies_one_class(mixed_frame):
+    """Every synthetic row a copy of a class-0 row: class 0 at its ceiling, class 1 at 0."""
+    from ganaug.metrics import class_fidelity
+
+    X = mixed_frame.drop(columns=["joined"])
+    y = np.where(X["city"].eq("paris") & (X["age"] > 40), 1, 0)
+    copies = X[y == 0].sample(200, replace=True, random_state=0).reset_index(drop=True)
+    scores = class_fidelity(X, y, copies, np.repeat([0, 1], 100))
+    assert list(scores.index) == [0, 1] and (scores["n_synthetic"] == 100).all()
+    assert 0 < scores.loc[1, "ceiling"] <= 1 and scores.loc[1, "fidelity"] < 0.05
+    assert scores.loc[0, "fidelity"] >= 0.95 and scores.loc[0, "ratio"] >= 0.95
+
+
+def test_class_fidelity_refuses_unknown_classes_and_tiny_classes():
+    from ganaug.metrics import class_fidelity
+
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match=r"classes the real rows do not: \[7\]"):
+        class_fidelity(X, np.repeat([0, 1], 10), X[:4], [0, 1, 7, 7])
+    with pytest.raises(ValueError, match="at least 2 real rows"):
+        class_fidelity(X, np.r_[np.zeros(19), 1], X[:2], [0, 1])
