@@ -1,11 +1,11 @@
 """Fixed-seed fingerprints: does a change alter what the estimators return for a given random_state?
 
 Hashes (SHA-256 of the output bytes) of a tabular GANAugmenter's ``fit_resample`` and ``sample``,
-a GANImputer's ``transform`` on a table and on images, and an image GANAugmenter's ``sample``, each a short fit on the CPU with
-``random_state=0`` (CPU fits are bit-identical from run to run). ``--ref REV`` also computes them
-with the package as it was at git revision ``REV`` (a temporary worktree) and writes both columns to
-``benchmarks/results/fingerprints_cpu.md``: a refactor that should change nothing must show equal
-hashes.
+a GANImputer's ``transform`` on a table and on images, and an image GANAugmenter's ``sample``,
+each a short fit on the CPU with ``random_state=0`` (CPU fits are bit-identical from run to
+run). ``--ref REV`` also computes them with the package as it was at git revision ``REV`` (a
+temporary worktree) and writes both columns to ``benchmarks/results/fingerprints_cpu.md``: a
+refactor that should change nothing must show equal hashes.
 
     cd benchmarks && python fingerprints.py --ref 9ffb720
 """
