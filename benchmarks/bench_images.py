@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import torch
 from _common import RESULTS, SHARED_DATA, mean_std, seconds_per_step, write_markdown
-from scipy import linalg, ndimage
+from scipy import ndimage
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -48,6 +48,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ganaug import GANAugmenter, GANImputer
+from ganaug.metrics import frechet_distance
 
 warnings.filterwarnings("ignore", message="The generator may have collapsed")
 
@@ -113,15 +114,6 @@ def cnn_features(model: SmallCNN, X: np.ndarray) -> np.ndarray:
     return torch.cat([model.features(c) for c in _tensor(X).split(1000)]).numpy().astype(np.float64)
 
 
-def frechet(a: np.ndarray, b: np.ndarray) -> float:
-    mu_a, mu_b = a.mean(0), b.mean(0)
-    # a small ridge: ReLU features with dead units make the covariances singular (as pytorch-fid does)
-    ridge = 1e-6 * np.eye(a.shape[1])
-    cov_a, cov_b = np.cov(a, rowvar=False) + ridge, np.cov(b, rowvar=False) + ridge
-    root = linalg.sqrtm(cov_a @ cov_b).real
-    return float(((mu_a - mu_b) ** 2).sum() + np.trace(cov_a + cov_b - 2 * root))
-
-
 # ------------------------------------------------------------------ parts
 def fidelity(XA, yA, XB, yB, seeds: int) -> pd.DataFrame:
     rows = []
@@ -140,8 +132,8 @@ def fidelity(XA, yA, XB, yB, seeds: int) -> pd.DataFrame:
             "steps": aug.n_iter_,
             "agreement": float(np.mean(read == codes)),
             "worst class agreement": float(min(np.mean(read[codes == k] == k) for k in range(10))),
-            "FD generated vs pool A": frechet(cnn_features(judge, X_new), feats_a),
-            "FD real pool B vs pool A (floor)": frechet(cnn_features(judge, XB), feats_a),
+            "FD generated vs pool A": frechet_distance(cnn_features(judge, X_new), feats_a),
+            "FD real pool B vs pool A (floor)": frechet_distance(cnn_features(judge, XB), feats_a),
             "judge accuracy on pool A": float(np.mean(cnn_predict(judge, XA) == yA)),
             "mean diversity ratio": float(np.mean(list(aug.model_.diversity.values()))),
         }

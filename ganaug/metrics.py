@@ -1,4 +1,4 @@
-"""Scores for synthetic tables: fidelity, detectability and usefulness.
+"""Scores for synthetic tables and images: fidelity, detectability and usefulness.
 
 The same functions drive ganaug's benchmarks, so anyone can score their own
 synthetic data the way the benchmark tables were made.
@@ -21,6 +21,9 @@ synthetic data the way the benchmark tables were made.
 - :func:`class_fidelity`: the share of synthetic rows of each class that a
   class-balanced model of the real rows reads as that class, beside the
   same model's cross-validated recall on the real rows (its ceiling).
+- Images: :class:`ImageJudge` (a small CNN trained on your own images, a
+  ``judge`` for :func:`class_fidelity`), :func:`frechet_distance` on its
+  features, and :func:`class_diversity` (does a class's generator collapse).
 - :func:`privacy`: the memorisation check: distance to the closest
   training record (DCR) of synthetic rows beside that of held-out real
   rows, and the share of exact copies of training rows in each.
@@ -33,7 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -42,12 +45,16 @@ from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
+    "ImageJudge",
+    "class_diversity",
     "class_fidelity",
     "column_pair_trends",
     "column_shapes",
     "detection_auc",
+    "frechet_distance",
     "make_classifier",
     "privacy",
     "quality_score",
@@ -474,6 +481,201 @@ def class_fidelity(
             "ratio": fidelity / ceiling if ceiling > 0 else float("nan"),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+class ImageJudge(ClassifierMixin, BaseEstimator):
+    """A small convolutional classifier trained on your own images: the judge of image metrics.
+
+    Two 3x3 convolutions, pooling, a 128-unit feature layer and a class head,
+    trained with Adam from a seeded random start on the images given to
+    :meth:`fit` (no weights are ever downloaded). :meth:`predict` makes it a
+    ``judge`` for :func:`class_fidelity`; :meth:`transform` gives the
+    features of :func:`frechet_distance`. Images are taken as the estimators
+    take them (``(n, H, W)``, ``(n, C, H, W)``, ``(n, H, W, C)``, or
+    flattened rows with ``image_shape``) and trained on the CPU.
+
+    Parameters
+    ----------
+    steps : int, default=600
+        Adam steps.
+    batch_size : int, default=64
+        Images per step.
+    learning_rate : float, default=1e-3
+        Adam learning rate.
+    image_shape : tuple of int or None, default=None
+        ``(H, W)`` or ``(C, H, W)`` when ``X`` holds flattened images.
+    channels : {"auto", "first", "last"}, default="auto"
+        Where a 4-D array keeps its channels.
+    random_state : int, default=0
+        Seeds the initialisation, the batches and dropout.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels seen at fit.
+    encoder_ : ImageEncoder
+        Maps images to the network's padded ``[-1, 1]`` input.
+    network_ : torch.nn.Module
+        The trained network.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from ganaug.metrics import ImageJudge
+    >>> X, y = load_digits(return_X_y=True)
+    >>> judge = ImageJudge(steps=200, image_shape=(8, 8)).fit(X[:1000], y[:1000])
+    >>> bool(judge.score(X[1000:], y[1000:]) > 0.8), judge.transform(X[:3]).shape
+    (True, (3, 128))
+    """
+
+    def __init__(
+        self,
+        steps: int = 600,
+        batch_size: int = 64,
+        learning_rate: float = 1e-3,
+        image_shape: Any = None,
+        channels: str = "auto",
+        random_state: int = 0,
+    ) -> None:
+        self.steps = steps
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.image_shape = image_shape
+        self.channels = channels
+        self.random_state = random_state
+
+    def _encode(self, X: Any, fit: bool = False) -> np.ndarray:
+        from ganaug.image import ImageEncoder, check_images
+
+        images = check_images(X, self.image_shape, self.channels)
+        if np.isnan(images.pixels).any():
+            raise ValueError("ImageJudge takes complete images; fill missing pixels first (GANImputer).")
+        if fit:
+            self.encoder_ = ImageEncoder().fit(images)
+        return self.encoder_.transform(images)
+
+    def fit(self, X: Any, y: Any) -> ImageJudge:
+        """Train the network on images ``X`` and their labels ``y``."""
+        from ganaug.image._judge import train_judge
+
+        y = np.asarray(y)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        encoded = self._encode(X, fit=True)
+        if len(encoded) != len(y):
+            raise ValueError(f"X has {len(encoded)} images but y has {len(y)} labels.")
+        self.network_ = train_judge(
+            encoded,
+            codes,
+            len(self.classes_),
+            self.steps,
+            self.batch_size,
+            self.learning_rate,
+            self.random_state,
+        )
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        from ganaug.image._judge import judge_outputs
+
+        check_is_fitted(self, "network_")
+        return judge_outputs(self.network_, self._encode(X), features=False)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class of each image."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def transform(self, X: Any) -> np.ndarray:
+        """The 128 features of each image (the penultimate layer): what :func:`frechet_distance` compares."""
+        from ganaug.image._judge import judge_outputs
+
+        check_is_fitted(self, "network_")
+        return judge_outputs(self.network_, self._encode(X), features=True)
+
+
+def frechet_distance(real_features: Any, synthetic_features: Any) -> float:
+    """Fréchet distance between two sets of feature vectors (the FID formula, on any features).
+
+    ``|mu_r - mu_s|^2 + tr(C_r + C_s - 2 (C_r C_s)^(1/2))`` with a ridge of
+    1e-6 on the covariances (ReLU features with dead units make them
+    singular, as pytorch-fid also guards against). For images, pass
+    :meth:`ImageJudge.transform` of real and generated images: features
+    learned from your own data, never downloaded. Compare it with the
+    distance between two real sets (the floor) rather than read it alone.
+
+    Parameters
+    ----------
+    real_features, synthetic_features : array-like of shape (n, d)
+        Feature vectors, at least 2 of each.
+
+    Returns
+    -------
+    distance : float
+        0 for identical Gaussian statistics; larger is further apart.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug.metrics import frechet_distance
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(size=(500, 3)), rng.normal(size=(500, 3))
+    >>> bool(frechet_distance(a, b) < 0.1), bool(frechet_distance(a, b + 2) > 11)
+    (True, True)
+    """
+    from scipy import linalg
+
+    a, b = np.asarray(real_features, dtype=np.float64), np.asarray(synthetic_features, dtype=np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
+        raise ValueError(
+            f"Expected two (n, d) feature sets with n >= 2 and the same d; got {a.shape}, {b.shape}."
+        )
+    ridge = 1e-6 * np.eye(a.shape[1])
+    cov_a, cov_b = np.cov(a, rowvar=False) + ridge, np.cov(b, rowvar=False) + ridge
+    root = linalg.sqrtm(cov_a @ cov_b).real
+    return float(((a.mean(0) - b.mean(0)) ** 2).sum() + np.trace(cov_a + cov_b - 2 * root))
+
+
+def class_diversity(X_real: Any, y_real: Any, X_synthetic: Any, y_synthetic: Any) -> pd.Series:
+    """Per class, how varied synthetic samples are against real ones: the mean pairwise distance ratio.
+
+    1 means as varied as the real samples of the class; near 0 means the
+    generator collapsed to a few samples (``GANAugmenter`` warns under
+    0.35 after an image fit). Samples are compared as flat vectors (images
+    flattened), at most 256 of each class and kind, the first ones.
+
+    Parameters
+    ----------
+    X_real, y_real : array-like, array-like
+        Real samples and labels.
+    X_synthetic, y_synthetic : array-like, array-like
+        Synthetic samples and the class each was generated for.
+
+    Returns
+    -------
+    ratios : Series
+        One ratio per class of ``y_synthetic`` that has at least 2 real and 2 synthetic samples.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ganaug.metrics import class_diversity
+    >>> rng = np.random.default_rng(0)
+    >>> real = rng.normal(size=(100, 5))
+    >>> collapsed = np.repeat(real[:1], 50, axis=0) + 0.01 * rng.normal(size=(50, 5))
+    >>> float(class_diversity(real, np.zeros(100), collapsed, np.zeros(50)).loc[0]) < 0.05
+    True
+    """
+    from ganaug.image import diversity
+
+    real, synthetic = np.asarray(X_real, dtype=np.float64), np.asarray(X_synthetic, dtype=np.float64)
+    real, synthetic = real.reshape(len(real), -1), synthetic.reshape(len(synthetic), -1)
+    y_real, y_synthetic = np.asarray(y_real), np.asarray(y_synthetic)
+    out = {}
+    for label in pd.unique(y_synthetic):
+        mine_real, mine_synthetic = real[y_real == label][:256], synthetic[y_synthetic == label][:256]
+        if len(mine_real) >= 2 and len(mine_synthetic) >= 2:
+            out[label] = diversity(mine_real, mine_synthetic)
+    return pd.Series(out, dtype=np.float64, name="diversity ratio")
 
 
 def _row_keys(frame: pd.DataFrame) -> pd.Series:

@@ -115,3 +115,36 @@ def test_class_fidelity_refuses_unknown_classes_and_tiny_classes():
         class_fidelity(X, np.repeat([0, 1], 10), X[:4], [0, 1, 7, 7])
     with pytest.raises(ValueError, match="at least 2 real rows"):
         class_fidelity(X, np.r_[np.zeros(19), 1], X[:2], [0, 1])
+
+
+def test_image_judge_class_fidelity_frechet_and_diversity_on_digits():
+    """A judge trained on real digits: real digits score near its ceiling, copies of 0s as 1s do not."""
+    from sklearn.datasets import load_digits
+
+    from ganaug.metrics import ImageJudge, class_diversity, class_fidelity, frechet_distance
+
+    X, y = load_digits(return_X_y=True)
+    images = X.reshape(-1, 8, 8)
+    keep = y < 2
+    real, labels = images[keep], y[keep]
+    zeros = real[labels == 0]
+    fake = np.concatenate([zeros[:50], zeros[50:100]])  # "generated" 0s and, wrongly, 0s for class 1
+    judge = ImageJudge(steps=150)
+    scores = class_fidelity(real, labels, fake, np.repeat([0, 1], 50), judge=judge, cv=3)
+    assert scores.loc[0, "ratio"] > 0.9 and scores.loc[1, "fidelity"] < 0.1
+
+    judge.fit(real, labels)
+    ones, other_ones = judge.transform(real[labels == 1][:80]), judge.transform(images[y == 1][80:160])
+    floor = frechet_distance(ones, other_ones)
+    assert frechet_distance(ones, judge.transform(zeros[:80])) > 3 * floor
+
+    same = class_diversity(real, labels, real[::-1], labels[::-1])
+    collapsed = class_diversity(real, labels, np.repeat(real[:1], 20, axis=0), np.zeros(20))
+    assert abs(same.loc[0] - 1) < 0.2 and collapsed.loc[0] < 0.05
+
+
+def test_frechet_distance_refuses_mismatched_features():
+    from ganaug.metrics import frechet_distance
+
+    with pytest.raises(ValueError, match="same d"):
+        frechet_distance(np.zeros((5, 3)), np.zeros((5, 4)))
