@@ -548,11 +548,12 @@ class ImageJudge(ClassifierMixin, BaseEstimator):
         from ganaug.image import ImageEncoder, check_images
 
         images = check_images(X, self.image_shape, self.channels)
-        if np.isnan(images.pixels).any():
-            raise ValueError("ImageJudge takes complete images; fill missing pixels first (GANImputer).")
         if fit:
             self.encoder_ = ImageEncoder().fit(images)
-        return self.encoder_.transform(images)
+        encoded = self.encoder_.transform(images)  # NaN pixels stay NaN
+        if np.isnan(encoded).any():
+            raise ValueError("ImageJudge takes complete images; fill missing pixels first (GANImputer).")
+        return encoded
 
     def fit(self, X: Any, y: Any) -> ImageJudge:
         """Train the network on images ``X`` and their labels ``y``."""

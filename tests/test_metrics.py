@@ -148,3 +148,12 @@ def test_frechet_distance_refuses_mismatched_features():
 
     with pytest.raises(ValueError, match="same d"):
         frechet_distance(np.zeros((5, 3)), np.zeros((5, 4)))
+
+
+def test_image_judge_refuses_missing_pixels():
+    from ganaug.metrics import ImageJudge
+
+    images = np.random.default_rng(0).random((6, 8, 8))
+    images[0, 2, 2] = np.nan
+    with pytest.raises(ValueError, match="fill missing pixels first"):
+        ImageJudge(steps=1).fit(images, np.arange(6) % 2)
