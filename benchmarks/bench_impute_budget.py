@@ -42,7 +42,7 @@ KEPT_BASELINES = ("KNNImputer", "Iterative(ExtraTrees)")
 
 def run_cell(name: str, truth: pd.DataFrame, seed: int, gan_settings: dict) -> list[dict]:
     """Every kept baseline and every GANImputer setting on one table, 20% MCAR, one seed."""
-    is_cat = np.array([truth[c].dtype == object for c in truth.columns])
+    is_cat = np.array([not pd.api.types.is_numeric_dtype(truth[c]) for c in truth.columns])
     categories = categories_of(truth)
     holes = remove(truth, "mcar20", np.random.default_rng(seed))
     holed = truth.mask(holes)

@@ -162,7 +162,7 @@ def main() -> None:
             X_tr, y_tr = X_tr.reset_index(drop=True), y_tr.reset_index(drop=True)
             positive = (y_te == minority).to_numpy()
             quota = int((y_tr != minority).sum() - (y_tr == minority).sum())
-            categorical = [c for c in X_tr.columns if X_tr[c].dtype == object]
+            categorical = [c for c in X_tr.columns if not pd.api.types.is_numeric_dtype(X_tr[c])]
             methods = {
                 "none": None,
                 "RandomOverSampler": RandomOverSampler(random_state=seed),

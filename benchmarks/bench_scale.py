@@ -43,7 +43,7 @@ MISSING = 0.2
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda c: c.str.strip() if c.dtype == object else c)
+    return frame.apply(lambda c: c if pd.api.types.is_numeric_dtype(c) else c.str.strip())
 
 
 def _holes(frame: pd.DataFrame, seed: int) -> pd.DataFrame:

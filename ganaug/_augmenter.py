@@ -13,7 +13,7 @@ from imblearn.utils import check_sampling_strategy, check_target_type
 from sklearn.base import _fit_context
 from sklearn.exceptions import NotFittedError
 from sklearn.preprocessing import label_binarize
-from sklearn.utils import check_consistent_length, check_random_state
+from sklearn.utils import check_consistent_length
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, synthesis_config
 from ganaug._class_filter import OVERSAMPLE, ClassFilter
 from ganaug._modality import for_input
-from ganaug.core import draw_seed, resolve_device
+from ganaug.core import Seeds, resolve_device
 from ganaug.exceptions import ClassFilterWarning
 
 
@@ -370,21 +370,20 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     def _fit_model(self, data: Any, y: np.ndarray | None) -> None:
         """Train the modality's synthesizer on checked ``data``, conditioned on ``y`` when given."""
         synthesizer, self.device_ = self._synthesizer()
-        rng = check_random_state(self.random_state)
+        seeds = Seeds.from_random_state(self.random_state)
         codes = None if y is None else np.searchsorted(self.classes_, y)
         n_classes = 1 if y is None else len(self.classes_)
-        self.model_ = synthesizer.fit(data, codes, n_classes, self.device_, rng)
+        self.model_ = synthesizer.fit(data, codes, n_classes, self.device_, seeds)
         self.encoder_ = self.model_.encoder
         self.history_ = self.model_.history
         self.batch_size_, self.pac_ = self.model_.batch_size, self.model_.pac
         self.n_iter_ = self.model_.n_steps
-        self.seed_ = draw_seed(rng)
+        self.seed_ = seeds.seed("sample")
         self.class_filter_ = None
         if self._filter_threshold() is not None and codes is not None:
-            # drawn after seed_, so the filter changes nothing else of the fit
             model = self.model_
             self.class_filter_ = ClassFilter.fit(
-                model.features(data), codes, draw_seed(rng), model.filter_categorical
+                model.features(data), codes, seeds.seed("class filter"), model.filter_categorical
             )
 
     def _filter_threshold(self) -> float | None:
@@ -579,14 +578,14 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         check_is_fitted(self, "model_")
         if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples <= 0:
             raise ValueError(f"n_samples={n_samples!r} must be a positive int.")
-        rng = check_random_state(self.random_state if random_state is None else random_state)
-        seed = draw_seed(rng)
+        seeds = Seeds.from_random_state(self.random_state if random_state is None else random_state)
+        seed = seeds.seed("generate")
         if self.classes_ is None:
             if y is not None:
                 raise ValueError("This GANAugmenter was fitted without y; sample(n_samples) takes no y.")
             return self.model_.generate(np.zeros(n_samples, dtype=np.int64), seed), None
         if y is None:
-            codes = rng.choice(
+            codes = seeds.rng("classes").choice(
                 len(self.classes_), size=n_samples, p=self.class_counts_ / self.class_counts_.sum()
             )
         else:

@@ -76,6 +76,7 @@ class TabularModality:
             add_indicator=params["add_indicator"],
             keep_empty_features=params["keep_empty_features"],
             handle_unknown=params["handle_unknown"],
+            refine=params["refine"],
         )
 
 

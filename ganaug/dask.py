@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ganaug.core import root_seed, stream, stream_seed
 from ganaug.exceptions import DataWarning
 
 __all__ = ["DEFAULT_PARTITION_SIZE", "DEFAULT_SAMPLE_ROWS", "fit", "impute", "sample"]
@@ -45,7 +46,6 @@ DEFAULT_SAMPLE_ROWS = 100_000
 DEFAULT_PARTITION_SIZE = 100_000
 
 _KEY = "__ganaug_sample_key__"
-_SEED_MAX = 2**31 - 1
 
 
 def _import_dask() -> tuple[Any, Any]:
@@ -61,23 +61,6 @@ def _import_dask() -> tuple[Any, Any]:
 
 
 # ----------------------------------------------------------------- helpers
-def _root_seed(random_state: Any, default: Any) -> int:
-    """One int seed from ``random_state`` (``None``: the estimator's own ``random_state``)."""
-    from sklearn.utils import check_random_state
-
-    rng = check_random_state(default if random_state is None else random_state)
-    return int(rng.randint(_SEED_MAX))
-
-
-def _stream(root: int, *key: int) -> np.random.SeedSequence:
-    """The seed sequence of stream ``key`` under ``root`` (the same as ``SeedSequence(root).spawn``)."""
-    return np.random.SeedSequence(root, spawn_key=key)
-
-
-def _int_seed(seq: np.random.SeedSequence) -> int:
-    return int(seq.generate_state(1, np.uint32)[0] >> 1)
-
-
 def _shipped(model: Any) -> Any:
     """The model as one graph dependency: scattered to every worker, or one delayed key.
 
@@ -113,7 +96,7 @@ def _conform(frame: pd.DataFrame, dtypes: pd.Series) -> pd.DataFrame:
 def _impute_partition(part: Any, imputer: Any, dtypes: pd.Series | None, root: int | None, info: Any) -> Any:
     if root is not None:  # sample_posterior: one stream per partition
         imputer = copy.copy(imputer)
-        imputer.random_state = _int_seed(_stream(root, info["number"]))
+        imputer.random_state = stream_seed(root, info["number"])
     out = imputer.transform(part)
     return out if dtypes is None else _conform(out, dtypes)
 
@@ -221,7 +204,7 @@ def impute(imputer: Any, X: Any, *, random_state: Any = None) -> Any:
     import dask.array as da
 
     check_is_fitted(imputer, "model_")
-    root = _root_seed(random_state, imputer.random_state) if imputer.sample_posterior else None
+    root = root_seed(random_state, imputer.random_state) if imputer.sample_posterior else None
     model = _shipped(imputer)
     if isinstance(X, da.Array):
         if X.ndim != 2:
@@ -301,7 +284,7 @@ def _class_plan(augmenter: Any, y: Any, n_rows: int, sizes: np.ndarray, root: in
     if (counts < 0).any() or counts.sum() != n_rows:
         raise ValueError(f"The counts of y must be non-negative and sum to n_rows={n_rows}; got {dict(y)}.")
     # Exact per-partition counts: each partition's share drawn from what is left (hypergeometric).
-    rng = np.random.default_rng(_stream(root, 0))
+    rng = np.random.default_rng(stream(root, 0))
     left = counts.astype(np.int64)
     plan = []
     for size in sizes:
@@ -397,7 +380,7 @@ def sample(
     if not isinstance(n_rows, Integral) or isinstance(n_rows, bool) or n_rows < 1:
         raise ValueError(f"n_rows={n_rows!r} must be a positive int.")
     sizes = _partition_sizes(int(n_rows), npartitions, partition_size)
-    root = _root_seed(random_state, augmenter.random_state)
+    root = root_seed(random_state, augmenter.random_state)
     plan = _class_plan(augmenter, y, int(n_rows), sizes, root)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -419,8 +402,8 @@ def sample(
             int(size),
             int(start),
             labels,
-            _int_seed(_stream(root, i + 1)),
-            _int_seed(_stream(root, i + 1, 0)),
+            stream_seed(root, i + 1),
+            stream_seed(root, i + 1, 0),
             y_column,
             dtypes,
         )
@@ -434,7 +417,7 @@ def sample(
 def _with_keys(part: pd.DataFrame, root: int, partition_info: Any = None) -> pd.DataFrame:
     """``part`` with a uniform key per row, from the partition's own stream."""
     number = 0 if partition_info is None else partition_info["number"]
-    keys = np.random.default_rng(_stream(root, number)).random(len(part))
+    keys = np.random.default_rng(stream(root, number)).random(len(part))
     return part.assign(**{_KEY: keys})
 
 
@@ -565,7 +548,7 @@ def fit(
         raise ValueError(f"sample_rows={sample_rows!r} must be an int of at least 2.")
     if y_column is not None and y_column not in X.columns:
         raise ValueError(f"y_column={y_column!r} is not a column of X; its columns are {list(X.columns)}.")
-    root = _root_seed(random_state, getattr(estimator, "random_state", None))
+    root = root_seed(random_state, getattr(estimator, "random_state", None))
     keyed = X.map_partitions(_with_keys, root, meta=X._meta.assign(**{_KEY: np.float64(0)}))
     frame = keyed.nsmallest(int(sample_rows), _KEY).compute()
     frame = frame.drop(columns=_KEY).reset_index(drop=True)

@@ -84,7 +84,7 @@ class CheckedPoints:
 
 
 class IdentitySynthesizer:
-    def fit(self, data, codes, n_classes, device, rng):
+    def fit(self, data, codes, n_classes, device, seeds):
         self.rows = data.original.array.copy()
         self.codes = np.zeros(len(data), dtype=np.int64) if codes is None else np.asarray(codes)
         self.encoder, self.history, self.device = None, [], device

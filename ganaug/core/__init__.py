@@ -19,16 +19,18 @@ from ganaug.core._loop import (
     steps_trained,
     train,
 )
-from ganaug.core._model import GeneratorModel, MovingAverage, draw_seed, seeded
+from ganaug.core._model import GeneratorModel, MovingAverage, seeded
 from ganaug.core._parallel import DataParallel, data_parallel
 from ganaug.core._parallel import current as current_parallel
 from ganaug.core._sampling import class_groups, log_frequency, rows_of_classes
+from ganaug.core._seeding import SEED_MAX, Seeds, draw_seed, root_seed, stream, stream_seed
 
 #: The core classes a fitted model holds (its settings): ``ganaug.save`` may store them.
 SAVEABLE: tuple[type, ...] = (SynthesisConfig, ImputationConfig)
 
 __all__ = [
     "SAVEABLE",
+    "SEED_MAX",
     "CheckedData",
     "DataParallel",
     "EncodedSynthesizer",
@@ -36,6 +38,7 @@ __all__ = [
     "ImputationConfig",
     "ImputationModel",
     "MovingAverage",
+    "Seeds",
     "SynthesisConfig",
     "Synthesizer",
     "Validation",
@@ -53,11 +56,14 @@ __all__ = [
     "log_frequency",
     "log_interval",
     "resolve_device",
+    "root_seed",
     "rows_of_classes",
     "run_steps",
     "seeded",
     "step_budget",
     "steps_trained",
+    "stream",
+    "stream_seed",
     "train",
     "wgan_gp_step",
 ]

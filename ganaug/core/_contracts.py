@@ -19,6 +19,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import torch
 
+from ganaug.core._seeding import Seeds
+
 
 @runtime_checkable
 class CheckedData(Protocol):
@@ -65,9 +67,12 @@ class Synthesizer(Protocol):
     device: torch.device
 
     def fit(
-        self, data: Any, codes: np.ndarray | None, n_classes: int, device: torch.device, rng: Any
+        self, data: Any, codes: np.ndarray | None, n_classes: int, device: torch.device, seeds: Seeds
     ) -> Synthesizer:
-        """Train on checked ``data``, conditioned on class ``codes`` (0..n_classes-1) or unconditioned."""
+        """Train on checked ``data``, conditioned on class ``codes`` (0..n_classes-1) or unconditioned.
+
+        Every random draw of the fit comes from a stream of ``seeds`` named by its purpose.
+        """
         ...
 
     def generate(self, codes: np.ndarray, seed: int) -> Any:
@@ -118,8 +123,8 @@ class ImputationModel(Protocol):
     #: Device the model lives on.
     device: torch.device
 
-    def fit(self, data: Any, device: torch.device, rng: Any) -> ImputationModel:
-        """Train on checked ``data`` (missing entries as NaN)."""
+    def fit(self, data: Any, device: torch.device, seeds: Seeds) -> ImputationModel:
+        """Train on checked ``data`` (missing entries as NaN), drawing from the streams of ``seeds``."""
         ...
 
     def transform(self, data: Any, seed: int, sample: bool) -> Any:

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from ganaug.core._seeding import stream_seed
+
 
 class DataParallel:
     """One process's place in a data-parallel fit: ``rank`` of ``world_size``.
@@ -83,10 +85,7 @@ class DataParallel:
             for module in modules:
                 for tensor in [*module.parameters(), *module.buffers()]:
                     dist.broadcast(tensor.data, src=0, group=self.group)
-        seed = np.random.SeedSequence(torch.initial_seed(), spawn_key=self.spawn_key).generate_state(
-            1, np.uint64
-        )
-        torch.manual_seed(int(seed[0] >> 1))
+        torch.manual_seed(stream_seed(torch.initial_seed(), *self.spawn_key, torch=True))
 
     def attach(self, optimizer: torch.optim.Optimizer) -> None:
         """Average the gradients over the ranks before each ``optimizer.step()``."""

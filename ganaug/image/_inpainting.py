@@ -19,9 +19,9 @@ import torch
 from ganaug.core import (
     GeneratorModel,
     ImputationConfig,
+    Seeds,
     autocast,
     current_parallel,
-    draw_seed,
     gain_step,
     imputation_steps,
     seeded,
@@ -197,11 +197,13 @@ class ImageImputation:
     def device(self) -> torch.device:
         return self.model.device
 
-    def fit(self, images: Images, device: torch.device, rng: np.random.RandomState) -> ImageImputation:
+    def fit(self, images: Images, device: torch.device, seeds: Seeds) -> ImageImputation:
         self.encoder = ImageEncoder().fit(images)
         data = self.encoder.transform(images)
         observed = self.encoder.observed(images)
-        self.model, self.history = InpaintingGAN.train(data, observed, self.config, device, draw_seed(rng))
+        self.model, self.history = InpaintingGAN.train(
+            data, observed, self.config, device, seeds.seed("training")
+        )
         self.empty_features = np.zeros(images.format.n_features, dtype=bool)
         return self
 

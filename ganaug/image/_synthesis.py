@@ -19,13 +19,13 @@ import torch
 from ganaug.core import (
     GeneratorModel,
     MovingAverage,
+    Seeds,
     SynthesisConfig,
     adam,
     autocast,
     class_groups,
     current_parallel,
     diverged,
-    draw_seed,
     hinge_step,
     rows_of_classes,
     seeded,
@@ -209,7 +209,7 @@ class ImageSynthesizer:
         codes: np.ndarray | None,
         n_classes: int,
         device: torch.device,
-        rng: np.random.RandomState,
+        seeds: Seeds,
     ) -> ImageSynthesizer:
         """Encode the images and train the GAN, conditioned on class ``codes`` when given."""
         missing = int(np.isnan(images.array).sum()) if images.array.dtype.kind == "f" else 0
@@ -223,9 +223,9 @@ class ImageSynthesizer:
         codes = np.zeros(len(images), dtype=np.int64) if codes is None else codes
         self.batch_size, self.pac = min(self.config.batch_size, len(data)), 1
         self.model, self.history = ImageGAN.train(
-            data, codes, n_classes, self.config, self.batch_size, device, draw_seed(rng)
+            data, codes, n_classes, self.config, self.batch_size, device, seeds.seed("training")
         )
-        self.diversity = self._check_diversity(data, codes, n_classes, draw_seed(rng))
+        self.diversity = self._check_diversity(data, codes, n_classes, seeds.seed("diversity check"))
         return self
 
     def _check_diversity(self, data: np.ndarray, codes: np.ndarray, n_classes: int, seed: int) -> dict:

@@ -9,6 +9,7 @@ from ganaug.tabular._encoder import TabularEncoder, _CategoricalColumn, _Continu
 from ganaug.tabular._imputation import ImputationGAN, TabularImputation
 from ganaug.tabular._layout import EncodedLayout, Span
 from ganaug.tabular._mixture import ColumnMixtures
+from ganaug.tabular._refinement import ForestArrays, TreeRefinement
 from ganaug.tabular._sampler import ConditionSampler
 from ganaug.tabular._synthesis import TabularGAN, TabularSynthesizer
 
@@ -19,6 +20,8 @@ SAVEABLE: tuple[type, ...] = (
     TabularGAN,
     TabularImputation,
     ImputationGAN,
+    TreeRefinement,
+    ForestArrays,
     TabularEncoder,
     _ContinuousColumn,
     _CategoricalColumn,
@@ -41,5 +44,6 @@ __all__ = [
     "TabularGAN",
     "TabularImputation",
     "TabularSynthesizer",
+    "TreeRefinement",
     "check_table",
 ]

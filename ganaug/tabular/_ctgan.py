@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from ganaug.core import SynthesisConfig, draw_seed, step_budget
+from ganaug.core import Seeds, SynthesisConfig, step_budget
 from ganaug.tabular._container import Table
 from ganaug.tabular._encoder import TabularEncoder
 from ganaug.tabular._synthesis import adapt_batch, auto_steps
@@ -131,9 +131,9 @@ class CTGANSynthesizer:
         codes: np.ndarray | None,
         n_classes: int,
         device: torch.device,
-        rng: np.random.RandomState,
+        seeds: Seeds,
     ) -> CTGANSynthesizer:
-        self.encoder = TabularEncoder(self.categorical_features, random_state=draw_seed(rng))
+        self.encoder = TabularEncoder(self.categorical_features, random_state=seeds.seed("encoder"))
         self.encoder.fit(table)
         self.batch_size, self.pac = adapt_batch(self.config.batch_size, self.config.pac, len(table))
         self.device = device
@@ -144,7 +144,12 @@ class CTGANSynthesizer:
         epochs = -(-n_steps // steps_per_epoch)  # ctgan counts epochs; the same number of steps, rounded up
         config = replace(self.config, batch_size=self.batch_size, pac=self.pac, epochs=epochs)
         self.model = CTGANModel.train(
-            table.frame, self.encoder.categorical_mask_, codes, config, device.type == "cuda", draw_seed(rng)
+            table.frame,
+            self.encoder.categorical_mask_,
+            codes,
+            config,
+            device.type == "cuda",
+            seeds.seed("training"),
         )
         self.history: list[dict] = []
         self.n_steps = epochs * steps_per_epoch

@@ -106,6 +106,15 @@ class OutputHeads(nn.Module):
                 out = torch.where(self.is_softmax, soft, out)
             return out
 
+    def expected(self, raw: torch.Tensor) -> torch.Tensor:
+        """The noise-free activations: tanh, linear as is, and each softmax span's probabilities."""
+        with torch.autocast(raw.device.type, enabled=False):
+            raw = raw.float()
+            out = torch.where(self.is_tanh, torch.tanh(raw), raw)
+            if self.has_softmax:
+                out = torch.where(self.is_softmax, self._segment_softmax(raw), out)
+            return out
+
     def sample(self, raw: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
         """Encoded rows with exact one-hot samples in the softmax spans (Gumbel-max), like real rows."""
         out = self(raw, rng, hard=True)

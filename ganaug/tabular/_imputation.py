@@ -23,10 +23,10 @@ from sklearn.impute import MissingIndicator
 from ganaug.core import (
     GeneratorModel,
     ImputationConfig,
+    Seeds,
     Validation,
     autocast,
     current_parallel,
-    draw_seed,
     gain_step,
     imputation_steps,
     seeded,
@@ -39,6 +39,7 @@ from ganaug.tabular._heads import OutputHeads
 from ganaug.tabular._layout import EncodedLayout
 from ganaug.tabular._losses import reconstruction_loss
 from ganaug.tabular._nets import MLP
+from ganaug.tabular._refinement import TreeRefinement
 
 
 class ImputationGAN(GeneratorModel):
@@ -168,6 +169,16 @@ class ImputationGAN(GeneratorModel):
 
         return self._infer(len(encoded), seed, step, (self.layout.width,))
 
+    def complete(self, encoded: np.ndarray, observed: np.ndarray, raw: np.ndarray) -> np.ndarray:
+        """Encoded rows with their unobserved positions taken from the noise-free outputs ``raw``.
+
+        Numeric positions get the generator's value, categorical spans its
+        probabilities: the completed matrix that :class:`TreeRefinement` reads.
+        """
+        expected = self.heads.expected(torch.as_tensor(raw, device=self.device)).cpu().numpy()
+        known = observed[:, self.layout.position_columns].astype(bool)
+        return np.where(known, encoded, expected).astype(np.float32)
+
 
 #: Encoded width from which ``generator_dim="auto"`` picks the wider, deeper generator.
 AUTO_WIDE_TABLE = 20
@@ -193,13 +204,18 @@ class TabularImputation:
         Training settings.
     categorical_features : "auto", None, array-like or bool mask
         Passed to :class:`TabularEncoder`.
-    add_indicator, keep_empty_features, handle_unknown
+    add_indicator, keep_empty_features, handle_unknown, refine
         As in ``GANImputer``.
 
     Attributes (after :meth:`fit`)
     ------------------------------
-    encoder, model, history, indicator, empty_features
+    encoder, model, history, indicator, empty_features, refinement
+        ``refinement`` is the :class:`TreeRefinement` of the numeric columns,
+        or None (``refine=False``, or no numeric column).
     """
+
+    #: Fitted before refinement existed: the GAN's fill alone.
+    refinement: TreeRefinement | None = None
 
     def __init__(
         self,
@@ -210,8 +226,10 @@ class TabularImputation:
         add_indicator: bool = False,
         keep_empty_features: bool = False,
         handle_unknown: str = "keep",
+        refine: bool = True,
     ) -> None:
         self.config = config
+        self.refine = refine
         self.categorical_features = categorical_features
         self.max_categories = max_categories
         self.add_indicator = add_indicator
@@ -222,7 +240,7 @@ class TabularImputation:
     def device(self) -> torch.device:
         return self.model.device
 
-    def fit(self, table: Table, device: torch.device, rng: np.random.RandomState) -> TabularImputation:
+    def fit(self, table: Table, device: torch.device, seeds: Seeds) -> TabularImputation:
         """Learn the columns and train the imputation network on the observed entries of ``table``."""
         frame = table.frame
         missing = frame.isna().to_numpy()
@@ -242,7 +260,7 @@ class TabularImputation:
             max_categories=self.max_categories,
             continuous="scalar",
             missing="unobserved",
-            random_state=draw_seed(rng),
+            random_state=seeds.seed("encoder"),
         )
         self.indicator = (
             MissingIndicator(missing_values=1.0, error_on_new=False).fit(missing.astype(float))
@@ -252,11 +270,12 @@ class TabularImputation:
         self.encoder.fit(frame)
         encoded = self.encoder.transform(frame)
         observed = self.encoder.observed(frame)
+        every = encoded, observed
         held = None
         if _early_stopping(self.config, len(frame)):
             mask = np.zeros(len(frame), dtype=bool)
             mask[
-                rng.choice(
+                seeds.rng("validation rows").choice(
                     len(frame),
                     size=max(1, round(self.config.validation_fraction * len(frame))),
                     replace=False,
@@ -265,9 +284,42 @@ class TabularImputation:
             held = (encoded[mask], observed[mask])
             encoded, observed = encoded[~mask], observed[~mask]
         self.model, self.history = ImputationGAN.train(
-            encoded, observed, self.encoder.layout_, self.config, device, draw_seed(rng), held
+            encoded, observed, self.encoder.layout_, self.config, device, seeds.seed("training"), held
         )
+        self.refinement = self._fit_refinement(*every, seeds.rng("refinement")) if self.refine else None
         return self
+
+    def _fit_refinement(
+        self, encoded: np.ndarray, observed: np.ndarray, rng: np.random.RandomState
+    ) -> TreeRefinement | None:
+        """Trees for every numeric column, on the rows the fitted GAN completes (all rows of the fit)."""
+        layout = self.model.layout
+        targets = np.asarray([s.start for s in layout.spans if s.activation == "linear"], dtype=np.int64)
+        if not len(targets):
+            return None
+        completed = self.model.complete(
+            encoded, observed, self.model.impute(encoded, observed, 0, sample=False)
+        )
+        known = observed[:, layout.position_columns].astype(bool)
+        return TreeRefinement.fit(completed, known, targets, rng)
+
+    def _generate(self, encoded: np.ndarray, observed: np.ndarray, seed: int, sample: bool) -> np.ndarray:
+        """The generator's outputs, refined by the trees where numeric entries are missing.
+
+        ``sample=True`` keeps the draw's spread around the refined guess: each
+        numeric entry is the refined deterministic value plus the draw's
+        departure from the GAN's deterministic value.
+        """
+        guess = self.model.impute(encoded, observed, seed, sample=False)
+        out = self.model.impute(encoded, observed, seed, sample=True) if sample else guess
+        if self.refinement is None:
+            return out
+        known = observed[:, self.model.layout.position_columns].astype(bool)
+        refined = self.refinement.refine(guess, self.model.complete(encoded, observed, guess), known)
+        targets = self.refinement.targets
+        out = np.array(out, copy=True)
+        out[:, targets] = refined[:, targets] + (out[:, targets] - guess[:, targets])
+        return out
 
     def transform(self, table: Table, seed: int, sample: bool) -> Any:
         """Fill the missing entries of ``table``; observed entries come back unchanged."""
@@ -282,7 +334,7 @@ class TabularImputation:
         encoded = self.encoder.transform(frame)
         observed = self.encoder.observed(frame)
         decoded = self.encoder.inverse_transform(
-            self.model.impute(encoded, observed, seed, sample=sample), as_frame=True, random_state=seed
+            self._generate(encoded, observed, seed, sample), as_frame=True, random_state=seed
         )
         for position in np.flatnonzero(keep & missing.any(axis=0)):
             holes = missing[:, position]

@@ -20,6 +20,7 @@ import torch
 
 from ganaug.core import (
     GeneratorModel,
+    Seeds,
     SynthesisConfig,
     Validation,
     adam,
@@ -297,11 +298,11 @@ class TabularSynthesizer:
         codes: np.ndarray | None,
         n_classes: int,
         device: torch.device,
-        rng: np.random.RandomState,
+        seeds: Seeds,
     ) -> TabularSynthesizer:
         """Encode ``table`` and train the GAN, conditioned on class ``codes`` when given."""
         self.encoder = TabularEncoder(
-            self.categorical_features, max_categories=self.max_categories, random_state=draw_seed(rng)
+            self.categorical_features, max_categories=self.max_categories, random_state=seeds.seed("encoder")
         )
         self.encoder.fit(table)
         supervised = codes is not None
@@ -309,7 +310,7 @@ class TabularSynthesizer:
         encoded = self.encoder.transform(table.frame)
         held = None
         if self.config.early_stopping:
-            mask = _stratified_holdout(codes, self.config.validation_fraction, rng)
+            mask = _stratified_holdout(codes, self.config.validation_fraction, seeds.rng("validation rows"))
             held = _Held(encoded[mask], codes[mask])
             encoded, codes = encoded[~mask], codes[~mask]
         self.batch_size, self.pac = adapt_batch(self.config.batch_size, self.config.pac, len(encoded))
@@ -321,7 +322,7 @@ class TabularSynthesizer:
             supervised,
             replace(self.config, batch_size=self.batch_size, pac=self.pac),
             device,
-            draw_seed(rng),
+            seeds.seed("training"),
             held,
         )
         return self
