@@ -86,9 +86,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         The default, half and half (the generated half through the class
         filter), over 9 benchmark tasks x 2 classifiers
         (``benchmarks/results/rebalance_cpu.md``) beats ``RandomOverSampler``
-        on balanced accuracy, minority F1 and average precision in 14, 13
-        and 14 of 18 cells (+0.030, +0.046, +0.011 on average); all-synthetic
-        (filtered) gives +0.022, +0.033, +0.011. Synthetic samples add
+        on balanced accuracy, minority F1 and average precision in most
+        cells, and all-synthetic (filtered) by less on average (the counts
+        and margins are in that file). Synthetic samples add
         variety that helps tree models most, while the real copies keep
         linear models' boundaries where the real minority is. ``sample``
         always generates.

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ganaug.core import root_seed, stream, stream_seed
+from ganaug.core import Seeds, root_seed
 from ganaug.exceptions import DataWarning
 
 __all__ = ["DEFAULT_PARTITION_SIZE", "DEFAULT_SAMPLE_ROWS", "fit", "impute", "sample"]
@@ -96,7 +96,7 @@ def _conform(frame: pd.DataFrame, dtypes: pd.Series) -> pd.DataFrame:
 def _impute_partition(part: Any, imputer: Any, dtypes: pd.Series | None, root: int | None, info: Any) -> Any:
     if root is not None:  # sample_posterior: one stream per partition
         imputer = copy.copy(imputer)
-        imputer.random_state = stream_seed(root, info["number"])
+        imputer.random_state = Seeds(root).seed("partition", info["number"])
     out = imputer.transform(part)
     return out if dtypes is None else _conform(out, dtypes)
 
@@ -166,8 +166,8 @@ def impute(imputer: Any, X: Any, *, random_state: Any = None) -> Any:
     matrix product takes another kernel (seen for 1 to 7 rows).
 
     With ``sample_posterior=True``, partition ``i`` is imputed with the
-    seed ``SeedSequence(root, spawn_key=(i,))`` of a root drawn from
-    ``random_state``: the partitions get independent draws (the estimator's
+    seed ``Seeds(root).seed("partition", i)`` of a root drawn from
+    ``random_state`` (see ``ganaug.core.Seeds``): the partitions get independent draws (the estimator's
     ``transform`` alone would reuse one seed, so row ``k`` of every
     partition would share its noise), and the same call on the same
     partitions gives the same draws.
@@ -284,7 +284,7 @@ def _class_plan(augmenter: Any, y: Any, n_rows: int, sizes: np.ndarray, root: in
     if (counts < 0).any() or counts.sum() != n_rows:
         raise ValueError(f"The counts of y must be non-negative and sum to n_rows={n_rows}; got {dict(y)}.")
     # Exact per-partition counts: each partition's share drawn from what is left (hypergeometric).
-    rng = np.random.default_rng(stream(root, 0))
+    rng = np.random.default_rng(Seeds(root).seed("class plan"))
     left = counts.astype(np.int64)
     plan = []
     for size in sizes:
@@ -333,7 +333,7 @@ def sample(
         unsupervised augmenter).
     random_state : int, RandomState instance or None, default=None
         Root seed (``None``: the augmenter's ``random_state``). Partition
-        ``i`` samples with the seed of ``SeedSequence(root, spawn_key=(i + 1,))``.
+        ``i`` samples with the seed ``Seeds(root).seed("partition", i)``.
 
     Returns
     -------
@@ -402,8 +402,8 @@ def sample(
             int(size),
             int(start),
             labels,
-            stream_seed(root, i + 1),
-            stream_seed(root, i + 1, 0),
+            Seeds(root).seed("partition", i),
+            Seeds(root).seed("partition classes", i),
             y_column,
             dtypes,
         )
@@ -417,7 +417,7 @@ def sample(
 def _with_keys(part: pd.DataFrame, root: int, partition_info: Any = None) -> pd.DataFrame:
     """``part`` with a uniform key per row, from the partition's own stream."""
     number = 0 if partition_info is None else partition_info["number"]
-    keys = np.random.default_rng(stream(root, number)).random(len(part))
+    keys = np.random.default_rng(Seeds(root).seed("row keys", number)).random(len(part))
     return part.assign(**{_KEY: keys})
 
 
@@ -473,7 +473,7 @@ def fit(
     """Fit a ``GANAugmenter`` or ``GANImputer`` on a uniform random sample of a Dask DataFrame.
 
     Each row gets a uniform key drawn from its partition's own seed
-    (``SeedSequence(root, spawn_key=(i,))`` for partition ``i``), and the
+    (``Seeds(root).seed("row keys", i)`` for partition ``i``), and the
     ``sample_rows`` rows with the smallest keys (``DataFrame.nsmallest``, a
     tree reduction: no more than a few samples' worth of rows in memory at
     once) are the training set: a uniform sample without replacement, the

@@ -393,7 +393,8 @@ def test_synthetic_floats_keep_the_column_decimals():
     frame = pd.DataFrame({"price": rng.uniform(1, 500, 200).round(2), "qty": rng.normal(size=200)})
     X_new, _ = GANAugmenter(**FAST).fit(frame).sample(100)
     assert np.allclose(X_new["price"], X_new["price"].round(2), rtol=0, atol=1e-9)
-    assert not np.allclose(X_new["qty"], X_new["qty"].round(6))  # full precision stays
+    # full precision stays (an exact comparison: allclose's default tolerance hides 6-decimal rounding)
+    assert not np.allclose(X_new["qty"], X_new["qty"].round(6), rtol=0, atol=1e-12)
 
 
 def test_near_unique_identifier_with_a_duplicate_is_refused():

@@ -17,7 +17,7 @@ import dask.array as da  # noqa: E402
 
 from ganaug import GANAugmenter, GANImputer  # noqa: E402
 from ganaug import dask as gdask  # noqa: E402
-from ganaug.core import root_seed, stream_seed  # noqa: E402
+from ganaug.core import Seeds  # noqa: E402
 
 TINY = {"generator_dim": (32,), "discriminator_dim": (32,)}
 
@@ -179,8 +179,7 @@ def test_sample_partition_is_the_augmenter_sample(client, augmenter):
     result = rows.compute()
     assert rows.divisions == (0, 84, 167, 249)
     assert (result["y"] == "fraud").all()
-    root = root_seed(3)
-    X, _ = augmenter.sample(83, y="fraud", random_state=stream_seed(root, 2))
+    X, _ = augmenter.sample(83, y="fraud", random_state=Seeds.from_random_state(3).seed("partition", 1))
     expected = X.set_axis(pd.RangeIndex(84, 167)).astype(result.dtypes.drop("y").to_dict())
     pd.testing.assert_frame_equal(result.iloc[84:167].drop(columns="y"), expected)
 
