@@ -169,6 +169,16 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ``"ctgan"`` trains ``ctgan.CTGAN`` (optional dependency) with the same
         parameters, for comparison; its rows of a class are obtained by
         rejection sampling.
+    detect_dependencies : bool, default=True
+        Tables: find at fit the columns that a categorical column determines
+        exactly (every value of the determinant goes with one value of the
+        dependent in every row, as Adult's ``education`` fixes
+        ``education-num``), model only the determinant, and derive the
+        dependent column from the fitted mapping, so every generated row
+        keeps the relation. A relation broken by one row is not enforced; a
+        determinant needs at least 5 rows per value on average; a missing
+        value counts as a value of its own. Found dependencies are in
+        ``dependencies_``. No effect on images or with ``engine="ctgan"``.
 
     Attributes
     ----------
@@ -191,6 +201,10 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ratio, 1 = as varied); under 0.35 a warning reports a collapse.
     modality_ : object
         The modality picked at fit (tabular or image).
+    dependencies_ : list of tuple
+        ``(determinant, dependent)`` column labels (positions for arrays) of
+        the exact dependencies kept by ``detect_dependencies``; empty when
+        none was found, for images and for ``engine="ctgan"``.
     history_ : list of dict
         Losses averaged over each logging interval (``loss_d``, ``loss_g``,
         and ``loss_cond`` for tables, ``loss_ms`` (mode seeking) for images),
@@ -261,6 +275,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         "engine": [StrOptions({"ganaug", "ctgan"})],
         "class_filter": [Interval(Real, 0, 1, closed="neither"), StrOptions({"auto"}), None],
         "synthetic_fraction": [Interval(Real, 0, 1, closed="right")],
+        "detect_dependencies": ["boolean"],
     }
 
     def __init__(
@@ -292,6 +307,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         image_shape: Any = None,
         channels: str = "auto",
         engine: str = "ganaug",
+        detect_dependencies: bool = True,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.class_filter = class_filter
@@ -319,6 +335,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self.image_shape = image_shape
         self.channels = channels
         self.engine = engine
+        self.detect_dependencies = detect_dependencies
 
     # ------------------------------------------------------------- helpers
     def _check_inputs(self, X: Any, y: Any) -> tuple[Any, np.ndarray | None, bool]:
@@ -375,6 +392,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         n_classes = 1 if y is None else len(self.classes_)
         self.model_ = synthesizer.fit(data, codes, n_classes, self.device_, seeds)
         self.encoder_ = self.model_.encoder
+        names = getattr(self.model_, "dependency_names", None)
+        self.dependencies_ = names() if names is not None else []
         self.history_ = self.model_.history
         self.batch_size_, self.pac_ = self.model_.batch_size, self.model_.pac
         self.n_iter_ = self.model_.n_steps
@@ -525,7 +544,16 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         says to call :meth:`fit`.
         """
         self._synthesizer()
-        for name in ("model_", "encoder_", "batch_size_", "pac_", "seed_", "device_", "class_filter_"):
+        for name in (
+            "model_",
+            "encoder_",
+            "dependencies_",
+            "batch_size_",
+            "pac_",
+            "seed_",
+            "device_",
+            "class_filter_",
+        ):
             self.__dict__.pop(name, None)
         self.history_, self.n_iter_, self.n_synthetic_, self.filter_acceptance_ = [], 0, 0, {}
         return X.join(X.take(np.zeros(0, dtype=np.int64))), y

@@ -65,8 +65,14 @@ class TabularModality:
 
     def synthesizer(self, config: SynthesisConfig, params: dict) -> Any:
         config = resolve_auto(config, self.name)
-        kind = CTGANSynthesizer if params["engine"] == "ctgan" else TabularSynthesizer
-        return kind(config, params["categorical_features"], params["max_categories"])
+        if params["engine"] == "ctgan":
+            return CTGANSynthesizer(config, params["categorical_features"], params["max_categories"])
+        return TabularSynthesizer(
+            config,
+            params["categorical_features"],
+            params["max_categories"],
+            detect_dependencies=params["detect_dependencies"],
+        )
 
     def imputation(self, config: ImputationConfig, params: dict) -> TabularImputation:
         return TabularImputation(

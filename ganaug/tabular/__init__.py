@@ -5,6 +5,7 @@ Builds on ``ganaug.core``; never imports ``ganaug.image``.
 
 from ganaug.tabular._container import Container, Table, check_table
 from ganaug.tabular._ctgan import CTGANSynthesizer
+from ganaug.tabular._dependencies import Dependency
 from ganaug.tabular._encoder import TabularEncoder, _CategoricalColumn, _ContinuousColumn
 from ganaug.tabular._imputation import ImputationGAN, TabularImputation
 from ganaug.tabular._layout import EncodedLayout, Span
@@ -23,6 +24,7 @@ SAVEABLE: tuple[type, ...] = (
     TreeRefinement,
     ForestArrays,
     TabularEncoder,
+    Dependency,
     _ContinuousColumn,
     _CategoricalColumn,
     EncodedLayout,
@@ -36,6 +38,7 @@ __all__ = [
     "SAVEABLE",
     "CTGANSynthesizer",
     "Container",
+    "Dependency",
     "EncodedLayout",
     "ImputationGAN",
     "Span",

@@ -11,11 +11,13 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 
 from ganaug.core import (
@@ -32,7 +34,9 @@ from ganaug.core import (
     train,
     wgan_gp_step,
 )
-from ganaug.tabular._container import Table
+from ganaug.exceptions import DataWarning
+from ganaug.tabular._container import Container, Table
+from ganaug.tabular._dependencies import Dependency, derive_columns, find_dependencies
 from ganaug.tabular._encoder import TabularEncoder
 from ganaug.tabular._heads import OutputHeads
 from ganaug.tabular._layout import EncodedLayout
@@ -275,22 +279,57 @@ class TabularSynthesizer:
         Training settings.
     categorical_features : "auto", None, array-like or bool mask
         Passed to :class:`TabularEncoder`.
+    max_categories : int or None
+        Passed to :class:`TabularEncoder`.
+    detect_dependencies : bool
+        Find the exact dependencies of the table at fit (``_dependencies.py``):
+        the GAN models the determining columns only, and each dependent
+        column is derived from the fitted mapping.
 
     Attributes (after :meth:`fit`)
     ------------------------------
     encoder : TabularEncoder
+        The encoder of the modelled columns (every column but the dependent ones).
     model : TabularGAN
     history : list of dict
     batch_size, pac : int
         The batch size and PacGAN group actually used.
+    dependencies : tuple of Dependency
+        The dependencies kept exact (empty when none was found or detection is off).
     """
 
+    #: Defaults for models saved before dependencies were detected.
+    dependencies: tuple[Dependency, ...] = ()
+    kept: np.ndarray | None = None
+    container: Container | None = None
+
     def __init__(
-        self, config: SynthesisConfig, categorical_features: Any = "auto", max_categories: int | None = None
+        self,
+        config: SynthesisConfig,
+        categorical_features: Any = "auto",
+        max_categories: int | None = None,
+        detect_dependencies: bool = True,
     ) -> None:
         self.config = config
         self.categorical_features = categorical_features
         self.max_categories = max_categories
+        self.detect_dependencies = detect_dependencies
+
+    def _modelled(self, table: Table) -> tuple[Table, Any]:
+        """The table of the columns the GAN models, and their categorical mask (or the user's spec)."""
+        self.dependencies, self.kept, self.container = (), None, table.container
+        if not self.detect_dependencies or table.frame.shape[1] < 2:
+            return table, self.categorical_features
+        with warnings.catch_warnings():  # the encoder's own fit warns about the data, once
+            warnings.simplefilter("ignore", DataWarning)
+            mask = TabularEncoder(self.categorical_features)._categorical_mask(table.frame)
+        self.dependencies = tuple(find_dependencies(table.frame, mask))
+        if not self.dependencies:
+            return table, self.categorical_features
+        dependent = {d.dependent for d in self.dependencies}
+        self.kept = np.array([j for j in range(table.frame.shape[1]) if j not in dependent])
+        frame = table.frame.iloc[:, self.kept]
+        return Table(frame, frame, Container.of(frame)[1]), mask[self.kept]
 
     def fit(
         self,
@@ -301,13 +340,14 @@ class TabularSynthesizer:
         seeds: Seeds,
     ) -> TabularSynthesizer:
         """Encode ``table`` and train the GAN, conditioned on class ``codes`` when given."""
+        modelled, categorical = self._modelled(table)
         self.encoder = TabularEncoder(
-            self.categorical_features, max_categories=self.max_categories, random_state=seeds.seed("encoder")
+            categorical, max_categories=self.max_categories, random_state=seeds.seed("encoder")
         )
-        self.encoder.fit(table)
+        self.encoder.fit(modelled)
         supervised = codes is not None
         codes = codes if supervised else np.zeros(len(table), dtype=np.int64)
-        encoded = self.encoder.transform(table.frame)
+        encoded = self.encoder.transform(modelled.frame)
         held = None
         if self.config.early_stopping:
             mask = _stratified_holdout(codes, self.config.validation_fraction, seeds.rng("validation rows"))
@@ -336,13 +376,27 @@ class TabularSynthesizer:
         """Generator steps actually trained."""
         return steps_trained(self.history)
 
+    def dependency_names(self) -> list[tuple[Any, Any]]:
+        """The dependencies as ``(determinant, dependent)`` column labels (positions for arrays)."""
+        if not self.dependencies:
+            return []
+        labels = self.container.columns if self.container.kind == "dataframe" else None
+        name = (lambda j: labels[j]) if labels is not None else (lambda j: j)
+        return [(name(d.determinant), name(d.dependent)) for d in self.dependencies]
+
     def generate(self, codes: np.ndarray, seed: int) -> Any:
         """Rows for the given class codes, in the fitted table's container."""
         return self.decode(self.generate_encoded(codes, seed), seed)
 
+    def _modelled_frame(self, table: Table) -> pd.DataFrame:
+        return table.frame if self.kept is None else table.frame.iloc[:, self.kept]
+
     def features(self, table: Table) -> np.ndarray:
-        """Rows as plain numbers and category codes (what the class filter is fitted on and scores)."""
-        return self.encoder.plain(table.frame)
+        """Rows as plain numbers and category codes (what the class filter is fitted on and scores).
+
+        Only the modelled columns: a dependent column repeats its determinant.
+        """
+        return self.encoder.plain(self._modelled_frame(table))
 
     @property
     def filter_categorical(self) -> np.ndarray:
@@ -354,8 +408,12 @@ class TabularSynthesizer:
         return self.model.generate(codes, seed)
 
     def decode(self, encoded: np.ndarray, seed: int) -> Any:
-        """Encoded rows back in the fitted table's container."""
-        return self.encoder.inverse_transform(encoded, random_state=seed)
+        """Encoded rows back in the fitted table's container (dependent columns derived)."""
+        if self.kept is None:
+            return self.encoder.inverse_transform(encoded, random_state=seed)
+        modelled = self.encoder.inverse_transform(encoded, as_frame=True, random_state=seed)
+        n_cols = len(self.kept) + len(self.dependencies)
+        return self.container.wrap(derive_columns(modelled, self.kept, self.dependencies, n_cols))
 
     def round_trip(self, encoded: np.ndarray, seed: int) -> np.ndarray:
         """Generated rows decoded, then read as :meth:`features` reads real rows."""
