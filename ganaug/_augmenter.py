@@ -23,6 +23,7 @@ from ganaug._class_filter import OVERSAMPLE, ClassFilter
 from ganaug._modality import for_input
 from ganaug.core import Seeds, resolve_device
 from ganaug.exceptions import ClassFilterWarning
+from ganaug.tabular import plan_conditions, sample_planned
 
 
 class GANAugmenter(FittedModelMixin, BaseOverSampler):
@@ -574,7 +575,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             y_res.index = X_res.index
         return y_res
 
-    def sample(self, n_samples: int, y: Any = None, random_state: Any = None) -> tuple[Any, Any]:
+    def sample(
+        self, n_samples: int, y: Any = None, random_state: Any = None, *, conditions: Any = None
+    ) -> tuple[Any, Any]:
         """Draw synthetic rows from the fitted model.
 
         Parameters
@@ -583,13 +586,26 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             Number of rows, at least 1.
         y : label, array-like of shape (n_samples,) or None, default=None
             A single class label (all rows of that class), one label per row,
-            or ``None`` to follow the training class frequencies. Must be
-            ``None`` after an unsupervised ``fit(X)``.
+            or ``None`` to follow the training class frequencies (with
+            ``conditions``: the class frequencies among the training rows
+            that meet them). Must be ``None`` after an unsupervised ``fit(X)``.
         random_state : int, RandomState instance or None, default=None
             Seeds the draws. ``None`` uses the estimator's ``random_state``:
             with an int there, every call returns the same rows (as
             ``GaussianMixture.sample`` does), so draw batches with different
             seeds here (or a ``RandomState``) to get different rows.
+        conditions : dict, DataFrame or None, default=None
+            Tables only. A dict maps a column (its name, or its position for
+            arrays) to a value, or to a range ``(low, high)`` for a numeric
+            column; a DataFrame gives one value per row and column
+            (``n_samples`` rows). A value of a categorical column is exact by
+            construction: the generator is conditioned on it (as in training)
+            and no row is rejected. A column derived from an exact dependency
+            (``dependencies_``) conditions its determinant. A range is met by
+            rejection, within a budget; a ``ValueError`` says how many rows
+            were found when it runs out. Unknown columns, values never seen
+            in training and values the asked class never took raise a
+            ``ValueError``.
 
         Returns
         -------
@@ -597,6 +613,17 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             Synthetic rows.
         y : ndarray of shape (n_samples,) or None
             Their labels (``None`` for an unsupervised model).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from ganaug import GANAugmenter
+        >>> rng = np.random.default_rng(0)
+        >>> X = pd.DataFrame({"sex": rng.choice(["F", "M"], 200), "age": rng.integers(18, 80, 200)})
+        >>> aug = GANAugmenter(max_steps=20, random_state=0).fit(X)
+        >>> rows, _ = aug.sample(50, conditions={"sex": "F", "age": (18, 79)})
+        >>> rows["sex"].unique().tolist(), bool(rows["age"].between(18, 79).all())
+        (['F'], True)
         """
         if not hasattr(self, "model_") and hasattr(self, "sampling_strategy_"):
             raise NotFittedError(
@@ -608,27 +635,64 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             raise ValueError(f"n_samples={n_samples!r} must be a positive int.")
         seeds = Seeds.from_random_state(self.random_state if random_state is None else random_state)
         seed = seeds.seed("generate")
+        if self.classes_ is None and y is not None:
+            raise ValueError("This GANAugmenter was fitted without y; sample(n_samples) takes no y.")
+        if conditions is not None:
+            return self._sample_conditioned(n_samples, y, conditions, seeds)
         if self.classes_ is None:
-            if y is not None:
-                raise ValueError("This GANAugmenter was fitted without y; sample(n_samples) takes no y.")
             return self.model_.generate(np.zeros(n_samples, dtype=np.int64), seed), None
         if y is None:
             codes = seeds.rng("classes").choice(
                 len(self.classes_), size=n_samples, p=self.class_counts_ / self.class_counts_.sum()
             )
         else:
-            labels = np.asarray(y)
-            labels = np.full(n_samples, labels[()], dtype=labels.dtype) if labels.ndim == 0 else labels
-            if labels.shape != (n_samples,):
-                raise ValueError(f"y must be one label or {n_samples} labels; got shape {labels.shape}.")
-            codes = pd.Index(self.classes_).get_indexer(labels)
-            unknown = codes < 0
-            if unknown.any():
-                raise ValueError(
-                    f"Unknown label(s) {pd.unique(labels[unknown])[:5].tolist()}; "
-                    f"the classes seen at fit are {self.classes_.tolist()}."
-                )
+            codes = self._label_codes(y, n_samples)
         return self._generate(codes, seed)[0], self.classes_[codes]
+
+    def _label_codes(self, y: Any, n_samples: int) -> np.ndarray:
+        """Class codes of ``y`` (one label or ``n_samples`` labels), refusing unknown labels."""
+        labels = np.asarray(y)
+        labels = np.full(n_samples, labels[()], dtype=labels.dtype) if labels.ndim == 0 else labels
+        if labels.shape != (n_samples,):
+            raise ValueError(f"y must be one label or {n_samples} labels; got shape {labels.shape}.")
+        codes = pd.Index(self.classes_).get_indexer(labels)
+        unknown = codes < 0
+        if unknown.any():
+            raise ValueError(
+                f"Unknown label(s) {pd.unique(labels[unknown])[:5].tolist()}; "
+                f"the classes seen at fit are {self.classes_.tolist()}."
+            )
+        return codes
+
+    def _sample_conditioned(self, n_samples: int, y: Any, conditions: Any, seeds: Seeds) -> tuple[Any, Any]:
+        """``sample`` with ``conditions`` (see ``ganaug/tabular/_conditions.py``)."""
+        model = self.model_
+        if not hasattr(model, "decode_frame"):
+            raise ValueError(
+                'conditions are for tables fitted with engine="ganaug" (not for images or engine="ctgan").'
+            )
+        supervised = self.classes_ is not None
+        codes = self._label_codes(y, n_samples) if supervised and y is not None else None
+        counts = self.class_counts_ if supervised else np.ones(1)
+        planned = plan_conditions(
+            model, conditions, n_samples, codes, counts, seeds.rng("conditions"), self.classes_
+        )
+        threshold = self._filter_threshold() if supervised else None
+        if threshold is not None and getattr(self, "class_filter_", None) is None:
+            threshold = None
+
+        def draw(classes: np.ndarray, fixed: np.ndarray, seed: int) -> np.ndarray:
+            def generate(c: np.ndarray, s: int) -> np.ndarray:
+                return model.generate_encoded(c, s, fixed)
+
+            if threshold is None:
+                return generate(classes, seed)
+            return self.class_filter_.generate(classes, threshold, generate, model.round_trip, seed)[0]
+
+        frame = sample_planned(model, planned, draw, seeds.seed("generate"))
+        frame.index = pd.RangeIndex(n_samples)
+        X = model.wrap(frame)
+        return X, (self.classes_[planned.classes] if supervised else None)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

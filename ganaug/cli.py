@@ -11,8 +11,12 @@ digits, then generated ones) and prints how often a classifier trained on real
 digits reads each generated digit as the class it was asked for.
 
 ``ganaug augment data.csv --target y --out balanced.csv`` rebalances a CSV file;
-``ganaug impute data.csv --out filled.csv`` fills its empty cells. ``ganaug
---help`` and each command's ``--help`` list the options with their defaults.
+``ganaug impute data.csv --out filled.csv`` fills its empty cells.
+``ganaug fit data.csv --out model.ganaug [--target y]`` fits a GANAugmenter and
+saves it; ``ganaug sample model.ganaug --n 1000 --where "sex=Female" --where
+"age=30..40"`` draws rows from it (exact categorical values, numeric ranges).
+``ganaug --help`` and each command's ``--help`` list the options with their
+defaults.
 """
 
 from __future__ import annotations
@@ -215,6 +219,101 @@ def impute(path: str, out: str, epochs: Any, device: str, seed: int, verbose: bo
     return 0
 
 
+def fit(path: str, out: str, target: str | None, epochs: Any, device: str, seed: int, verbose: bool) -> int:
+    """Fit a GANAugmenter on a CSV file (conditioned on ``target`` when given) and save it to ``out``."""
+    import ganaug
+    from ganaug import GANAugmenter
+
+    _check_out(out)
+    frame = _read_csv(path)
+    y = None
+    if target is not None:
+        if target not in frame:
+            raise SystemExit(
+                f"ganaug: error: column {target!r} is not in {path} (columns: {list(frame.columns)})"
+            )
+        y = frame.pop(target)
+    augmenter = GANAugmenter(epochs=epochs, device=device, random_state=seed, verbose=verbose)
+    try:
+        augmenter.fit(frame, y)
+    except ValueError as exc:
+        raise SystemExit(f"ganaug: error: {exc}") from None
+    ganaug.save(augmenter, out)
+    found = ", ".join(f"{a} -> {b}" for a, b in augmenter.dependencies_) or "none"
+    print(f"{path}: {frame.shape[0]} rows x {frame.shape[1]} columns -> {out} (exact dependencies: {found})")
+    return 0
+
+
+def _condition_value(text: str, numeric: bool) -> Any:
+    """A ``--where`` value: a number for numeric columns, else the text."""
+    if not numeric:
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        raise SystemExit(f"ganaug: error: --where expects a number here, got {text!r}") from None
+    return int(number) if number.is_integer() else number
+
+
+def _conditions(where: list[str], model: Any) -> dict:
+    """``--where col=value`` and ``--where col=low..high`` as ``sample``'s conditions."""
+    import pandas as pd
+
+    dtypes = model.model_.container.dtypes if model.model_.container is not None else None
+    conditions: dict = {}
+    for item in where:
+        column, sep, value = item.partition("=")
+        if not sep or not column:
+            raise SystemExit(f"ganaug: error: --where takes column=value or column=low..high, got {item!r}")
+        numeric = dtypes is not None and column in dtypes and pd.api.types.is_numeric_dtype(dtypes[column])
+        if ".." in value:
+            low, high = value.split("..", 1)
+            conditions[column] = (float(_condition_value(low, True)), float(_condition_value(high, True)))
+        else:
+            conditions[column] = _condition_value(value, numeric)
+    return conditions
+
+
+def sample(
+    path: str, n: int, where: list[str], label: str | None, out: str | None, target: str, seed: int
+) -> int:
+    """Draw ``n`` rows from a model saved by ``ganaug fit``; write them as CSV (stdout without ``out``)."""
+    import numpy as np
+
+    import ganaug
+
+    if out is not None:
+        _check_out(out)
+    try:
+        model = ganaug.load(path)
+    except FileNotFoundError:
+        raise SystemExit(f"ganaug: error: no such file: {path}") from None
+    if not hasattr(model, "sample"):
+        raise SystemExit(f"ganaug: error: {path} holds a {type(model).__name__}, not a GANAugmenter")
+    y = None
+    if label is not None:
+        if model.classes_ is None:
+            raise SystemExit("ganaug: error: --y: this model was fitted without a target column")
+        matches = [c for c in model.classes_ if str(c) == label]
+        if not matches:
+            raise SystemExit(
+                f"ganaug: error: --y {label!r} is not a class; the classes are {model.classes_.tolist()}"
+            )
+        y = matches[0]
+    try:
+        rows, labels = model.sample(n, y=y, random_state=seed, conditions=_conditions(where, model) or None)
+    except ValueError as exc:
+        raise SystemExit(f"ganaug: error: {exc}") from None
+    if labels is not None:
+        rows[target] = np.asarray(labels)
+    if out is None:
+        rows.to_csv(sys.stdout, index=False)
+    else:
+        rows.to_csv(out, index=False)
+        print(f"{path}: {n} rows -> {out}")
+    return 0
+
+
 def _epochs(text: str) -> Any:
     if text == "auto":
         return text
@@ -243,7 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{demo,augment,impute}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="{demo,augment,impute,fit,sample}"
+    )
     fmt = {"formatter_class": argparse.ArgumentDefaultsHelpFormatter}
     p_demo = commands.add_parser(
         "demo", help="rebalance the bundled Adult sample and compare classifiers (or --images)", **fmt
@@ -265,13 +366,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_imp = commands.add_parser("impute", help="fill the empty cells of a CSV file", **fmt)
     p_imp.add_argument("path", help="CSV file with a header row; empty cells are missing")
     p_imp.add_argument("--out", required=True, help="CSV file to write")
-    for p in (p_aug, p_imp):
+    p_fit = commands.add_parser("fit", help="fit a GANAugmenter on a CSV file and save it", **fmt)
+    p_fit.add_argument("path", help="CSV file with a header row")
+    p_fit.add_argument("--out", required=True, help="model file to write (read by 'ganaug sample')")
+    p_fit.add_argument("--target", default=None, help="the column holding class labels, if any")
+    p_smp = commands.add_parser("sample", help="draw rows from a model saved by 'ganaug fit'", **fmt)
+    p_smp.add_argument("path", help="model file written by 'ganaug fit'")
+    p_smp.add_argument("--n", type=int, required=True, help="number of rows")
+    p_smp.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        help="a condition, column=value or column=low..high (numeric columns); repeat for several",
+    )
+    p_smp.add_argument("--y", default=None, help="draw rows of this class only")
+    p_smp.add_argument("--out", default=None, help="CSV file to write (default: standard output)")
+    p_smp.add_argument("--target", default="target", help="name of the label column written")
+    p_smp.add_argument("--seed", type=int, default=0, help="random seed")
+    for p in (p_aug, p_imp, p_fit):
         p.add_argument("--epochs", type=_epochs, default="auto", help="training passes, or 'auto'")
-    for p in (p_demo, p_aug, p_imp):
+    for p in (p_demo, p_aug, p_imp, p_fit):
         p.add_argument("--device", default="auto", help="'auto' (CUDA when present), 'cpu', 'cuda', 'cuda:1'")
         p.add_argument("--seed", type=int, default=0, help="random seed")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    if args.command == "sample":
+        if args.n < 1:
+            parser.error("--n must be at least 1")
+        return sample(args.path, args.n, args.where, args.y, args.out, args.target, args.seed)
     verbose = not args.quiet
     if args.command == "demo" and args.images:
         return demo_images(args.device, args.seed, args.out, verbose)
@@ -279,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo(args.epochs, args.device, args.seed, verbose)
     if args.command == "impute":
         return impute(args.path, args.out, args.epochs, args.device, args.seed, verbose)
+    if args.command == "fit":
+        return fit(args.path, args.out, args.target, args.epochs, args.device, args.seed, verbose)
     return augment(
         args.path, args.target, args.out, args.epochs, args.sampling_strategy, args.device, args.seed, verbose
     )

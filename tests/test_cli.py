@@ -90,3 +90,36 @@ def test_bad_epochs_is_an_argparse_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["impute", "x.csv", "--out", "y.csv", "--epochs", "zero"])
     assert exit_info.value.code == 2 and "positive int or 'auto'" in capsys.readouterr().err
+
+
+def test_fit_then_sample_with_conditions(csv, tmp_path, capsys):
+    path, frame = csv
+    model = tmp_path / "model.ganaug"
+    assert main(["fit", str(path), "--target", "label", "--out", str(model), "--epochs", "2", "--quiet"]) == 0
+    out = tmp_path / "rows.csv"
+    args = ["sample", str(model), "--n", "30", "--out", str(out), "--target", "label"]
+    assert main([*args, "--where", "city=b", "--where", "x=-1..1", "--y", "rare"]) == 0
+    rows = pd.read_csv(out)
+    assert len(rows) == 30 and list(rows.columns) == list(frame.columns)
+    assert (rows["city"] == "b").all() and rows["x"].between(-1, 1).all() and (rows["label"] == "rare").all()
+    capsys.readouterr()
+    assert main(["sample", str(model), "--n", "3"]) == 0  # to standard output
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "x,city,target" and len(printed) == 4
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--where", "city=z"], "never took the value 'z'"),
+        (["--where", "nope=1"], "unknown column"),
+        (["--where", "city"], "column=value or column=low..high"),
+        (["--y", "other"], "is not a class"),
+    ],
+)
+def test_sample_refuses_bad_requests_with_the_reason(csv, tmp_path, extra, message):
+    path, _ = csv
+    model = tmp_path / "model.ganaug"
+    main(["fit", str(path), "--target", "label", "--out", str(model), "--epochs", "1", "--quiet"])
+    with pytest.raises(SystemExit, match=message):
+        main(["sample", str(model), "--n", "5", *extra])

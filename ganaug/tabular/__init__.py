@@ -3,6 +3,7 @@
 Builds on ``ganaug.core``; never imports ``ganaug.image``.
 """
 
+from ganaug.tabular._conditions import plan_conditions, sample_planned
 from ganaug.tabular._container import Container, Table, check_table
 from ganaug.tabular._ctgan import CTGANSynthesizer
 from ganaug.tabular._dependencies import Dependency
@@ -49,4 +50,6 @@ __all__ = [
     "TabularSynthesizer",
     "TreeRefinement",
     "check_table",
+    "plan_conditions",
+    "sample_planned",
 ]

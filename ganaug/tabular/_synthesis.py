@@ -241,19 +241,27 @@ class TabularGAN(GeneratorModel):
 
         return score
 
-    def generate(self, classes: np.ndarray, seed: int) -> np.ndarray:
+    def generate(self, classes: np.ndarray, seed: int, fixed: np.ndarray | None = None) -> np.ndarray:
         """Encoded rows, one per entry of ``classes`` (class codes), as float32 numpy.
 
         Softmax spans hold Gumbel-perturbed logits: reading each span by argmax
         (as ``TabularEncoder.inverse_transform`` does) gives exact categorical
         samples of the generator's outputs. The generator runs in eval mode
-        with autograd off.
+        with autograd off. ``fixed``: category codes of the condition columns
+        (``-1``: free); the first fixed one is the generator's condition
+        instead of a drawn one.
         """
         classes_t = torch.as_tensor(classes, dtype=torch.long, device=self.device)
+        given = None if fixed is None else np.flatnonzero(np.asarray(fixed) >= 0)
+        given = None if given is None or not len(given) else (int(given[0]), int(fixed[given[0]]))
 
         def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
             part = classes_t[rows]
-            cond = self.sampler.sample_condition(part, rng)
+            if given is None:
+                cond = self.sampler.sample_condition(part, rng)
+            else:
+                column = torch.full_like(part, given[0])
+                cond = self.sampler._cond_index(part, column, torch.full_like(part, given[1]))
             noise = torch.randn(len(part), self.embedding_dim, generator=rng, device=self.device)
             return self.heads(self.generator(noise, cond), rng, hard=True)
 
@@ -403,17 +411,48 @@ class TabularSynthesizer:
         """Which columns of :meth:`features` are category codes."""
         return self.encoder.plain_categorical_
 
-    def generate_encoded(self, codes: np.ndarray, seed: int) -> np.ndarray:
-        """Encoded rows ``(n, width)`` for the given class codes."""
-        return self.model.generate(codes, seed)
+    def generate_encoded(self, codes: np.ndarray, seed: int, fixed: np.ndarray | None = None) -> np.ndarray:
+        """Encoded rows ``(n, width)`` for the given class codes.
+
+        ``fixed``: category codes of the layout's condition columns (``-1``:
+        free), one row for all rows; each fixed column's output is that
+        category (see ``_conditions.py``).
+        """
+        encoded = self.model.generate(codes, seed, fixed)
+        if fixed is not None:
+            layout = self.encoder.layout_
+            for j in np.flatnonzero(np.asarray(fixed) >= 0):
+                span = layout.spans[layout.condition_spans[j]]
+                encoded[:, span.start : span.stop] = 0.0
+                encoded[:, span.start + int(fixed[j])] = 1.0
+        return encoded
 
     def decode(self, encoded: np.ndarray, seed: int) -> Any:
         """Encoded rows back in the fitted table's container (dependent columns derived)."""
         if self.kept is None:
             return self.encoder.inverse_transform(encoded, random_state=seed)
-        modelled = self.encoder.inverse_transform(encoded, as_frame=True, random_state=seed)
-        n_cols = len(self.kept) + len(self.dependencies)
-        return self.container.wrap(derive_columns(modelled, self.kept, self.dependencies, n_cols))
+        return self.wrap(self.decode_frame(encoded, seed))
+
+    def decode_frame(self, encoded: np.ndarray, seed: int, exact: dict | None = None) -> pd.DataFrame:
+        """Encoded rows as a DataFrame of every column (positional labels, fit dtypes).
+
+        ``exact``: per modelled column, values set in every row (conditions),
+        before the dependent columns are derived.
+        """
+        frame = self.encoder.inverse_transform(encoded, as_frame=True, random_state=seed)
+        for m, values in (exact or {}).items():
+            column = pd.Series(values, index=frame.index, dtype=object)
+            try:
+                frame[m] = column.astype(frame[m].dtype)
+            except (TypeError, ValueError):
+                frame[m] = column
+        if self.kept is None:
+            return frame
+        return derive_columns(frame, self.kept, self.dependencies, len(self.kept) + len(self.dependencies))
+
+    def wrap(self, frame: pd.DataFrame) -> Any:
+        """A positional frame of every column in the fitted table's container."""
+        return (self.container or self.encoder.container_).wrap(frame)
 
     def round_trip(self, encoded: np.ndarray, seed: int) -> np.ndarray:
         """Generated rows decoded, then read as :meth:`features` reads real rows."""
