@@ -147,6 +147,8 @@ def _write_cli_help() -> None:
             "demo": ["demo", "--help"],
             "augment": ["augment", "--help"],
             "impute": ["impute", "--help"],
+            "fit": ["fit", "--help"],
+            "sample": ["sample", "--help"],
         }.items():
             text = io.StringIO()
             with contextlib.redirect_stdout(text), contextlib.suppress(SystemExit):

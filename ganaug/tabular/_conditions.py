@@ -58,7 +58,7 @@ def _labels(synth: Any) -> list:
     container = synth.container if synth.container is not None else synth.encoder.container_
     if container.kind == "dataframe":
         return list(container.columns)
-    return list(range(len(synth.encoder.columns_) + len(synth.dependencies)))
+    return list(range(synth.n_columns))
 
 
 def _allowed(col: _CategoricalColumn) -> list:

@@ -310,6 +310,9 @@ class TabularSynthesizer:
     dependencies: tuple[Dependency, ...] = ()
     kept: np.ndarray | None = None
     container: Container | None = None
+    #: Whether the GAN still models the dependent columns (overwritten at decode). False: they are
+    #: dropped before training; ``benchmarks/ablate_dependencies.py`` compares the two.
+    model_dependents: bool = False
 
     def __init__(
         self,
@@ -323,6 +326,13 @@ class TabularSynthesizer:
         self.max_categories = max_categories
         self.detect_dependencies = detect_dependencies
 
+    @property
+    def n_columns(self) -> int:
+        """Columns of the fitted table (the modelled ones and the derived ones)."""
+        if self.kept is None:
+            return len(self.encoder.columns_)
+        return len(self.kept) + sum(d.dependent not in set(self.kept.tolist()) for d in self.dependencies)
+
     def _modelled(self, table: Table) -> tuple[Table, Any]:
         """The table of the columns the GAN models, and their categorical mask (or the user's spec)."""
         self.dependencies, self.kept, self.container = (), None, table.container
@@ -334,7 +344,7 @@ class TabularSynthesizer:
         self.dependencies = tuple(find_dependencies(table.frame, mask))
         if not self.dependencies:
             return table, self.categorical_features
-        dependent = {d.dependent for d in self.dependencies}
+        dependent = set() if self.model_dependents else {d.dependent for d in self.dependencies}
         self.kept = np.array([j for j in range(table.frame.shape[1]) if j not in dependent])
         frame = table.frame.iloc[:, self.kept]
         return Table(frame, frame, Container.of(frame)[1]), mask[self.kept]
@@ -448,7 +458,7 @@ class TabularSynthesizer:
                 frame[m] = column
         if self.kept is None:
             return frame
-        return derive_columns(frame, self.kept, self.dependencies, len(self.kept) + len(self.dependencies))
+        return derive_columns(frame, self.kept, self.dependencies, self.n_columns)
 
     def wrap(self, frame: pd.DataFrame) -> Any:
         """A positional frame of every column in the fitted table's container."""
