@@ -174,12 +174,15 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Tables: find at fit the columns that a categorical column determines
         exactly (every value of the determinant goes with one value of the
         dependent in every row, as Adult's ``education`` fixes
-        ``education-num``), model only the determinant, and derive the
-        dependent column from the fitted mapping, so every generated row
-        keeps the relation. A relation broken by one row is not enforced; a
-        determinant needs at least 5 rows per value on average; a missing
-        value counts as a value of its own. Found dependencies are in
-        ``dependencies_``. No effect on images or with ``engine="ctgan"``.
+        ``education-num``) and derive the dependent column of every generated
+        row from the fitted mapping, so every row keeps the relation. The GAN
+        still models the column: on Adult that keeps column shapes and TSTR
+        and raises pair trends, where leaving it out of the GAN lowered both
+        (``benchmarks/ablate_dependencies.py``). A relation broken by one row
+        is not enforced; a determinant needs at least 5 rows per value on
+        average; a missing value counts as a value of its own. Found
+        dependencies are in ``dependencies_``. No effect on images or with
+        ``engine="ctgan"``.
 
     Attributes
     ----------

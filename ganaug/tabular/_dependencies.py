@@ -2,9 +2,10 @@
 
 A categorical column *determines* another column when every value of the
 first goes with one value of the second in every training row (Adult's
-``education`` fixes ``education-num``). The generator then produces only the
-determining column, and the dependent one is read from the fitted mapping:
-a generated row can never pair ``Bachelors`` with 9 years of schooling.
+``education`` fixes ``education-num``). The dependent column of a generated
+row is then read from the fitted mapping of its determinant (the GAN still
+models it, see ``TabularSynthesizer.model_dependents``): a generated row can
+never pair ``Bachelors`` with 9 years of schooling.
 
 - **Exact only.** A relation broken by a single row is not enforced.
 - **Evidence.** A determinant needs on average at least

@@ -290,14 +290,14 @@ class TabularSynthesizer:
     max_categories : int or None
         Passed to :class:`TabularEncoder`.
     detect_dependencies : bool
-        Find the exact dependencies of the table at fit (``_dependencies.py``):
-        the GAN models the determining columns only, and each dependent
-        column is derived from the fitted mapping.
+        Find the exact dependencies of the table at fit (``_dependencies.py``)
+        and derive each dependent column from the fitted mapping at decode
+        (see :attr:`model_dependents`).
 
     Attributes (after :meth:`fit`)
     ------------------------------
     encoder : TabularEncoder
-        The encoder of the modelled columns (every column but the dependent ones).
+        The encoder of the modelled columns (all of them unless ``model_dependents`` is False).
     model : TabularGAN
     history : list of dict
     batch_size, pac : int
@@ -310,9 +310,12 @@ class TabularSynthesizer:
     dependencies: tuple[Dependency, ...] = ()
     kept: np.ndarray | None = None
     container: Container | None = None
-    #: Whether the GAN still models the dependent columns (overwritten at decode). False: they are
-    #: dropped before training; ``benchmarks/ablate_dependencies.py`` compares the two.
-    model_dependents: bool = False
+    #: Whether the GAN still models the dependent columns, which are overwritten from their
+    #: determinant at decode (True), or they are dropped before training (False). Measured on Adult
+    #: (``benchmarks/ablate_dependencies.py``): modelled, the critic still sees ``education-num`` as a
+    #: number, and column shapes and TSTR stay where they are without detection while pair trends
+    #: rise; dropped, shapes and TSTR fall.
+    model_dependents: bool = True
 
     def __init__(
         self,
