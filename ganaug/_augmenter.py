@@ -19,7 +19,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, synthesis_config
-from ganaug._class_filter import OVERSAMPLE, ClassFilter
+from ganaug._class_filter import OVERSAMPLE, FilteredSynthesizer
 from ganaug._modality import for_input
 from ganaug.core import Seeds, resolve_device
 from ganaug.exceptions import ClassFilterWarning
@@ -394,7 +394,13 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         seeds = Seeds.from_random_state(self.random_state)
         codes = None if y is None else np.searchsorted(self.classes_, y)
         n_classes = 1 if y is None else len(self.classes_)
-        self.model_ = synthesizer.fit(data, codes, n_classes, self.device_, seeds)
+        threshold = self._filter_threshold()
+        if threshold is not None and codes is not None:
+            synthesizer = FilteredSynthesizer(synthesizer, threshold)
+        fitted = synthesizer.fit(data, codes, n_classes, self.device_, seeds)  # down once, back once
+        filtered = isinstance(fitted, FilteredSynthesizer)
+        self.model_ = fitted.synthesizer if filtered else fitted
+        self.class_filter_ = fitted.class_filter if filtered else None
         self.encoder_ = self.model_.encoder
         names = getattr(self.model_, "dependency_names", None)
         self.dependencies_ = names() if names is not None else []
@@ -402,12 +408,6 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self.batch_size_, self.pac_ = self.model_.batch_size, self.model_.pac
         self.n_iter_ = self.model_.n_steps
         self.seed_ = seeds.seed("sample")
-        self.class_filter_ = None
-        if self._filter_threshold() is not None and codes is not None:
-            model = self.model_
-            self.class_filter_ = ClassFilter.fit(
-                model.features(data), codes, seeds.seed("class filter"), model.filter_categorical
-            )
 
     def _filter_threshold(self) -> float | None:
         """The class filter's threshold: ``class_filter`` with ``"auto"`` resolved (None: off)."""
@@ -416,23 +416,28 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         modality = getattr(self, "modality_", None)
         return modality.auto_class_filter if modality is not None and self.engine == "ganaug" else None
 
-    def _generate(self, codes: np.ndarray, seed: int) -> tuple[Any, dict[int, float]]:
-        """Samples for the class ``codes``, through the class filter when it is on.
-
-        Also returns, per class code filtered, the share of draws that passed.
-        """
+    def _sampler(self) -> Any:
+        """The fitted synthesizer, wrapped in the class filter when the filter is on."""
         threshold = self._filter_threshold()
         if threshold is None or self.classes_ is None:
-            return self.model_.generate(codes, seed), {}
+            return self.model_
         if getattr(self, "class_filter_", None) is None:
             raise ValueError(
                 "class_filter was set after this GANAugmenter was fitted without it; fit again to train "
                 "the filter's classifier."
             )
-        model = self.model_
-        encoded, acceptance = self.class_filter_.generate(
-            codes, threshold, model.generate_encoded, model.round_trip, seed
-        )
+        return FilteredSynthesizer(self.model_, threshold, self.class_filter_)
+
+    def _generate(self, codes: np.ndarray, seed: int) -> tuple[Any, dict[int, float]]:
+        """Samples for the class ``codes``, through the class filter when it is on.
+
+        Also returns, per class code filtered, the share of draws that passed.
+        """
+        sampler = self._sampler()
+        samples = sampler.generate(codes, seed)
+        if not isinstance(sampler, FilteredSynthesizer):
+            return samples, {}
+        threshold, acceptance = sampler.threshold, sampler.acceptance
         short = {_python(self.classes_[k]): rate for k, rate in acceptance.items() if rate < 1 / OVERSAMPLE}
         if short:
             warnings.warn(
@@ -444,7 +449,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
                 ClassFilterWarning,
                 stacklevel=3,
             )
-        return model.decode(encoded, seed), acceptance
+        return samples, acceptance
 
     # ---------------------------------------------------------- public API
     @_fit_context(prefer_skip_nested_validation=True)
@@ -680,17 +685,10 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         planned = plan_conditions(
             model, conditions, n_samples, codes, counts, seeds.rng("conditions"), self.classes_
         )
-        threshold = self._filter_threshold() if supervised else None
-        if threshold is not None and getattr(self, "class_filter_", None) is None:
-            threshold = None
+        sampler = self._sampler()
 
         def draw(classes: np.ndarray, fixed: np.ndarray, seed: int) -> np.ndarray:
-            def generate(c: np.ndarray, s: int) -> np.ndarray:
-                return model.generate_encoded(c, s, fixed)
-
-            if threshold is None:
-                return generate(classes, seed)
-            return self.class_filter_.generate(classes, threshold, generate, model.round_trip, seed)[0]
+            return sampler.generate_encoded(classes, seed, fixed)
 
         frame = sample_planned(model, planned, draw, seeds.seed("generate"))
         frame.index = pd.RangeIndex(n_samples)

@@ -22,6 +22,7 @@ without scikit-learn objects.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -417,3 +418,75 @@ def _filter_rows(codes: np.ndarray, cap: int, seed: int) -> np.ndarray:
 
 #: The classes a fitted class filter is made of: ``ganaug.save`` may store them.
 SAVEABLE: tuple[type, ...] = (ClassFilter, TreeEnsemble)
+
+
+class FilteredSynthesizer:
+    """A synthesizer whose samples of each class pass the class filter: it wraps one, and is one.
+
+    :meth:`fit` trains the wrapped synthesizer, then the filter's classifier
+    on the same checked data, so ``GANAugmenter.fit_resample`` goes down into
+    the models once and comes back once. :meth:`generate_encoded` draws
+    :data:`OVERSAMPLE` times each quota through the wrapped synthesizer and
+    keeps the rows the classifier places in their class
+    (:meth:`ClassFilter.generate`); :attr:`acceptance` holds, per class code,
+    the share of the last draws that passed. Every other member (encoder,
+    history, decoding) is the wrapped synthesizer's.
+
+    Parameters
+    ----------
+    synthesizer : EncodedSynthesizer
+        The modality's synthesizer (fitted, or to fit through :meth:`fit`).
+    threshold : float
+        Probability of its own class a generated sample needs to pass.
+    class_filter : ClassFilter or None, default=None
+        The fitted classifier (after ``fit``, or when re-wrapping a fitted pair).
+    """
+
+    def __init__(self, synthesizer: Any, threshold: float, class_filter: ClassFilter | None = None) -> None:
+        self.synthesizer = synthesizer
+        self.threshold = threshold
+        self.class_filter = class_filter
+        self.acceptance: dict[int, float] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or "synthesizer" not in self.__dict__:
+            raise AttributeError(name)
+        return getattr(self.__dict__["synthesizer"], name)
+
+    def fit(
+        self, data: Any, codes: np.ndarray | None, n_classes: int, device: Any, seeds: Any
+    ) -> FilteredSynthesizer:
+        """Fit the wrapped synthesizer, then (with class ``codes``) the filter's classifier on ``data``."""
+        self.synthesizer = self.synthesizer.fit(data, codes, n_classes, device, seeds)
+        if codes is not None:
+            self.class_filter = ClassFilter.fit(
+                self.synthesizer.features(data),
+                codes,
+                seeds.seed("class filter"),
+                self.synthesizer.filter_categorical,
+            )
+        return self
+
+    def generate_encoded(self, codes: np.ndarray, seed: int, fixed: np.ndarray | None = None) -> np.ndarray:
+        """Encoded samples for the class codes, each class's the best of :data:`OVERSAMPLE` x its quota.
+
+        ``fixed`` (tables): condition codes passed to the wrapped synthesizer.
+        """
+        inner = self.synthesizer
+
+        def draw(batch_codes: np.ndarray, draw_seed: int) -> np.ndarray:
+            if fixed is None:
+                return inner.generate_encoded(batch_codes, draw_seed)
+            return inner.generate_encoded(batch_codes, draw_seed, fixed)
+
+        if self.class_filter is None:
+            self.acceptance = {}
+            return draw(codes, seed)
+        encoded, self.acceptance = self.class_filter.generate(
+            codes, self.threshold, draw, inner.round_trip, seed
+        )
+        return encoded
+
+    def generate(self, codes: np.ndarray, seed: int) -> Any:
+        """Filtered samples for the class codes, decoded into the fitted container."""
+        return self.synthesizer.decode(self.generate_encoded(codes, seed), seed)

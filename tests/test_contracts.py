@@ -24,6 +24,20 @@ def test_tabular_and_image_synthesizers_conform(mixed_frame, digits):
         assert isinstance(model, Synthesizer) and isinstance(model, EncodedSynthesizer), type(model)
 
 
+def test_the_class_filter_wraps_a_synthesizer_and_is_one(mixed_frame):
+    from ganaug._class_filter import FilteredSynthesizer
+
+    y = np.arange(len(mixed_frame)) % 2
+    aug = GANAugmenter(**TINY).fit(mixed_frame, y)
+    wrapped = aug._sampler()
+    assert isinstance(wrapped, FilteredSynthesizer) and wrapped.synthesizer is aug.model_
+    assert isinstance(wrapped, Synthesizer) and isinstance(wrapped, EncodedSynthesizer)
+    codes = np.array([0, 1, 1, 0])
+    rows = wrapped.generate(codes, 5)
+    assert len(rows) == 4 and set(wrapped.acceptance) == {0, 1}
+    assert GANAugmenter(class_filter=None, **TINY).fit(mixed_frame, y)._sampler() is not None
+
+
 def test_the_ctgan_engine_is_a_synthesizer_without_the_encoded_members():
     pytest.importorskip("ctgan")
     X, y = make_classification(200, 4, random_state=0)  # ctgan refuses missing numbers

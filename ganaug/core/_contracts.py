@@ -3,7 +3,9 @@
 A modality checks the input once into :class:`CheckedData`. ``GANAugmenter``
 trains a :class:`Synthesizer` on it; with the class filter on it
 also needs an :class:`EncodedSynthesizer` (rows drawn in the encoded space,
-scored, then decoded). ``GANImputer`` fits an :class:`ImputationModel`. The
+scored, then decoded), which the filter wraps: ``FilteredSynthesizer``
+(``ganaug._class_filter``) takes one and is one, so a fit goes down into the
+models once. ``GANImputer`` fits an :class:`ImputationModel`. The
 tabular, image and ctgan implementations conform; a test checks each one
 (``tests/test_contracts.py``), and ``docs/design.md`` says how to add a
 modality. The protocols are ``runtime_checkable``: ``isinstance`` checks
