@@ -27,7 +27,7 @@ import warnings
 
 import pandas as pd
 from _common import load_adult, mean_std, write_markdown
-from bench_conditions import _pairs_seen
+from bench_conditions import _pairs_seen, income_tstr
 
 from ganaug import GANAugmenter, metrics
 from ganaug.tabular import TabularSynthesizer
@@ -60,13 +60,7 @@ def main() -> None:
             seconds = time.perf_counter() - start
             TabularSynthesizer.model_dependents = True
             synth = model.sample(5000, random_state=seed)[0]
-            t = metrics.tstr(
-                synth.drop(columns="income"),
-                synth["income"],
-                test.drop(columns="income"),
-                test["income"],
-                random_state=seed,
-            )
+            t = income_tstr(synth, test, seed)
             row = {
                 "variant": name,
                 "seed": seed,
