@@ -7,7 +7,7 @@ run). ``--ref REV`` also computes them with the package as it was at git revisio
 temporary worktree) and writes both columns to ``benchmarks/results/fingerprints_cpu.md``: a
 refactor that should change nothing must show equal hashes.
 
-    cd benchmarks && python fingerprints.py --ref 9ffb720
+    cd benchmarks && python fingerprints.py --ref 9ffb720 [more revisions]
 """
 
 from __future__ import annotations
@@ -84,15 +84,15 @@ def _at_revision(rev: str) -> dict[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ref", help="git revision to compare with")
+    parser.add_argument("--ref", nargs="+", help="git revision(s) to compare with")
     args = parser.parse_args()
     now = fingerprints()
     head = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     )
-    columns = {f"HEAD ({head.stdout.strip()}, working tree)": now}
-    if args.ref:
-        columns = {args.ref: _at_revision(args.ref), **columns}
+    head_name = f"HEAD ({head.stdout.strip()}, working tree)"
+    refs = args.ref or []
+    columns = {**{ref: _at_revision(ref) for ref in refs}, head_name: now}
     names = list(columns)
     lines = [
         "# Fixed-seed fingerprints",
@@ -101,13 +101,13 @@ def main() -> None:
         "",
         f"- command: `python {' '.join(sys.argv)}`",
         "",
-        "| output | " + " | ".join(names) + (" | equal |" if len(names) > 1 else " |"),
-        "|---|" + "---|" * (len(names) + (len(names) > 1)),
+        "| output | " + " | ".join(names) + "".join(f" | {ref} = HEAD" for ref in refs) + " |",
+        "|---|" + "---|" * (len(names) + len(refs)),
     ]
     for key in now:
         values = [columns[n].get(key, "-") for n in names]
-        equal = [" yes" if len(set(values)) == 1 else " **no**"] if len(names) > 1 else []
-        lines.append(f"| {key} | " + " | ".join(values) + " |" + " |".join(equal) + (" |" if equal else ""))
+        equal = ["yes" if columns[ref].get(key) == now[key] else "**no**" for ref in refs]
+        lines.append(f"| {key} | " + " | ".join(values + equal) + " |")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.ref:
