@@ -20,12 +20,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ganaug._base import GAN_PARAMETER_CONSTRAINTS, FittedModelMixin, synthesis_config
 from ganaug._class_filter import OVERSAMPLE, FilteredSynthesizer
+from ganaug._docstrings import substitute
 from ganaug._modality import for_input
 from ganaug.core import Seeds, resolve_device
 from ganaug.exceptions import ClassFilterWarning
 from ganaug.tabular import plan_conditions, sample_planned
 
 
+@substitute
 class GANAugmenter(FittedModelMixin, BaseOverSampler):
     """Over-sample classes, or synthesise tables or images, with a conditional GAN.
 
@@ -96,13 +98,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     categorical_features : "auto", None, array-like of str or int, or bool mask, default="auto"
         Categorical columns. ``"auto"``: object, string, ``category`` and bool
         columns (and non-numeric columns of a numpy object array).
-    max_categories : int or None, default=200
-        A categorical column with more categories keeps its
-        ``max_categories - 1`` most frequent ones as their own slots and
-        groups the others in one shared slot, decoded (or imputed) as one of
-        them at their observed rates; a warning names the column. It keeps
-        training time and memory bounded (a 4,900-level column is 4,900
-        encoded columns). ``None``: no limit.
+    %(max_categories)s
     epochs : int or "auto", default="auto"
         Training length. An int counts passes over the data. ``"auto"``
         counts generator steps and follows the data. Tables: 300 epochs
@@ -134,16 +130,14 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         conditional digits generator collapsed to one image per class).
     discriminator_steps : int, default=1
         Critic updates per generator update (tables; images take 1).
-    device : str or torch.device, default="auto"
-        ``"auto"`` picks CUDA when available, else the CPU.
+    %(device)s
     precision : {"float32", "bfloat16"}, default="float32"
         ``"bfloat16"`` trains and samples under bf16 autocast (the output heads
         stay float32): faster on recent GPUs and on CPUs with bf16 matrix
         units (AVX-512 BF16, AMX); samples are float32 numbers either way.
     random_state : int, RandomState instance or None, default=None
         Seeds the encoder, weight initialisation and every random draw.
-    verbose : bool or int, default=False
-        Show a progress bar with the losses during training.
+    %(verbose)s
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of each class, score the generator
         on it at each logging interval (sliced Wasserstein distance between
@@ -193,8 +187,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Class labels seen at fit (``None`` after an unsupervised fit).
     class_counts_ : ndarray of shape (n_classes,)
         Rows of each class at fit.
-    encoder_ : TabularEncoder or ImageEncoder
-        Fitted encoder of the features.
+    %(encoder_)s
     model_ : TabularSynthesizer, CTGANSynthesizer or ImageSynthesizer
         The fitted synthesizer: the encoder plus the trained generator (for
         tables its output heads and condition sampler). Absent, with
@@ -203,8 +196,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ``model_.diversity`` holds, per class code, how varied 256 generated
         images are against the class's real ones (mean pairwise distance
         ratio, 1 = as varied); under 0.35 a warning reports a collapse.
-    modality_ : object
-        The modality picked at fit (tabular or image).
+    %(modality_)s
     dependencies_ : list of tuple
         ``(determinant, dependent)`` column labels (positions for arrays) of
         the exact dependencies kept by ``detect_dependencies``; empty when
@@ -214,9 +206,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         and ``loss_cond`` for tables, ``loss_ms`` (mode seeking) for images),
         with ``step``, ``epoch``, ``seconds`` and, with early stopping,
         ``val_score``; empty for ``engine="ctgan"``.
-    device_ : torch.device
-        Device the model was trained on (the CPU after unpickling a CUDA
-        model on a machine without CUDA).
+    %(device_)s
     batch_size_, pac_ : int
         Batch size and PacGAN group actually used (adapted to small tables;
         ``pac_`` is 1 for images).
@@ -236,10 +226,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Per class filtered in the last ``fit_resample``: the share of its
         draws that met the ``class_filter`` threshold (empty without the
         filter). Under a third, some of the returned samples scored below it.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (``n_features_in_``,)
-        Names of features seen during fit, when ``X`` had string column names.
+    %(n_features_in_)s
+    %(feature_names_in_)s
 
     See Also
     --------

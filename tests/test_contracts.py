@@ -159,3 +159,15 @@ def test_a_toy_modality_registered_the_documented_way_works_and_saves(points_mod
     np.testing.assert_array_equal(
         loaded.sample(5, y=1, random_state=3)[0].array, aug.sample(5, y=1, random_state=3)[0].array
     )
+
+
+def test_shared_docstring_fragments_are_filled_in_both_estimators():
+    """The estimators' docstrings carry every shared fragment, and no placeholder is left."""
+    from ganaug import GANAugmenter, GANImputer
+    from ganaug._docstrings import FRAGMENTS
+
+    for estimator in (GANAugmenter, GANImputer):
+        doc = estimator.__doc__
+        assert "%(" not in doc
+        for text in FRAGMENTS.values():
+            assert text in doc, (estimator.__name__, text.splitlines()[0])
