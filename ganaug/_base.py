@@ -48,8 +48,12 @@ def check_layer_sizes(name: str, value: Any) -> tuple[int, ...]:
     return sizes
 
 
-def synthesis_config(estimator: Any) -> SynthesisConfig:
-    """The synthesis settings of a ``GANAugmenter`` (layer sizes, batch size and PacGAN group checked)."""
+def synthesis_config(estimator: Any, rebalancing: bool = False) -> SynthesisConfig:
+    """The synthesis settings of a ``GANAugmenter`` (layer sizes, batch size and PacGAN group checked).
+
+    ``rebalancing``: the fit serves ``fit_resample`` through the class filter
+    (see :attr:`SynthesisConfig.rebalancing`).
+    """
     batch_size, pac = estimator.batch_size, estimator.pac
     if isinstance(batch_size, Integral) and isinstance(pac, Integral) and batch_size % pac:
         raise ValueError(f"batch_size={batch_size} must be a multiple of pac={pac}.")
@@ -70,6 +74,7 @@ def synthesis_config(estimator: Any) -> SynthesisConfig:
         validation_fraction=estimator.validation_fraction,
         n_iter_no_change=estimator.n_iter_no_change,
         tol=estimator.tol,
+        rebalancing=rebalancing,
     )
 
 

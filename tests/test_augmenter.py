@@ -176,6 +176,23 @@ def test_training_length_follows_the_table():
     assert aug.history_[-1]["epoch"] == pytest.approx(25 / 3)
 
 
+def test_rebalancing_trains_a_fifth_of_the_synthesis_budget():
+    """fit_resample through the class filter trains on the rebalancing rule; synthesis keeps the full one."""
+    from ganaug.tabular._synthesis import auto_steps
+
+    assert [auto_steps(s) for s in (1, 10, 65, 2000)] == [2000, 3000, 19500, 20000]
+    assert [auto_steps(s, rebalancing=True) for s in (1, 10, 65, 2000)] == [400, 600, 3900, 4000]
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = np.array([0] * 50 + [1] * 10)
+    aug = GANAugmenter(random_state=0)
+    aug.fit_resample(X, y)
+    assert aug.n_iter_ == 400  # one step per epoch: the rebalancing floor
+    # where the output leans on the generator alone, the rule is the synthesis one
+    assert aug._rebalancing_budget()
+    assert not aug.set_params(class_filter=None)._rebalancing_budget()
+    assert not aug.set_params(class_filter="auto", synthetic_fraction=1.0)._rebalancing_budget()
+
+
 @pytest.mark.parametrize(
     ("X", "y", "params", "error", "match"),
     [

@@ -32,6 +32,10 @@ class SynthesisConfig:
     validation_fraction: float = 0.1
     n_iter_no_change: int = 10
     tol: float = 1e-4
+    #: The fit serves ``fit_resample`` with the class filter on and at most half of each quota
+    #: generated: ``epochs="auto"`` then follows the modality's rebalancing rule (tables: a fifth
+    #: of the synthesis budget; ``benchmarks/results/fit_budget_cpu.md``).
+    rebalancing: bool = False
 
 
 @dataclass(frozen=True)
