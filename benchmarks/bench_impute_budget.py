@@ -28,13 +28,17 @@ from bench_impute import baselines, categories_of, datasets, impute_baseline, or
 
 from ganaug import GANImputer
 
-#: GANImputer settings of the ``budget`` part (name: keyword arguments).
-BUDGETS = {
+#: GANImputer settings (name: keyword arguments); ``--settings`` picks those a run measures.
+SETTINGS = {
     "GANImputer (defaults)": {},
     "learning_rate=2e-3": {"learning_rate": 2e-3},
     "epochs=30, learning_rate=3e-3": {"epochs": 30, "learning_rate": 3e-3},
     "epochs=30, batch_size=256, learning_rate=3e-3": {"epochs": 30, "batch_size": 256, "learning_rate": 3e-3},
+    "epochs=25": {"epochs": 25},
+    "epochs=10": {"epochs": 10},
 }
+#: The ``budget`` part's settings unless ``--settings`` names others.
+BUDGETS = tuple(list(SETTINGS)[:4])
 
 #: Baselines of both parts (the cheap ones add nothing to these questions).
 KEPT_BASELINES = ("KNNImputer", "Iterative(ExtraTrees)")
@@ -82,6 +86,13 @@ def main() -> None:
     parser.add_argument("--rows", nargs="+", type=int, default=[1000, 2000, 5000, 10000, 20000])
     parser.add_argument("--budget-datasets", nargs="+", default=["adult", "digits", "breast_cancer"])
     parser.add_argument("--name", default="impute_budget_cpu", help="result file name (without .md)")
+    parser.add_argument(
+        "--settings",
+        nargs="+",
+        choices=list(SETTINGS),
+        default=None,
+        help="GANImputer settings to measure (default: the defaults in `rows`, the first four in `budget`)",
+    )
     args = parser.parse_args()
     tables, notes = {}, []
     columns = ["RMSE", "categorical accuracy", "fit+transform (s)", "steps"]
@@ -91,11 +102,13 @@ def main() -> None:
             print("rows part skipped: ../shared/data/adult.csv not found")
         else:
             full = pd.read_csv(path)
+            names = args.settings or ["GANImputer (defaults)"]
+            row_settings = {"GANImputer" if n == "GANImputer (defaults)" else n: SETTINGS[n] for n in names}
             rows = []
             for n in args.rows:
                 sample = full.sample(n, random_state=0).reset_index(drop=True)
                 for seed in range(args.seeds):
-                    rows += run_cell("adult", sample, seed, {"GANImputer": {}})
+                    rows += run_cell("adult", sample, seed, row_settings)
             frame = pd.DataFrame(rows).drop(columns="dataset")
             tables["Adult by rows: mean ± std over seeds"] = mean_std(frame, ["rows", "method"]).reindex(
                 columns=columns
@@ -104,11 +117,12 @@ def main() -> None:
             tables["Adult by rows: mean fit+transform seconds"] = seconds
             notes.append(f"`rows`: Adult sampled to {', '.join(f'{n:,}' for n in args.rows)} rows.")
     if "budget" in args.parts:
+        budgets = {n: SETTINGS[n] for n in (args.settings or BUDGETS)}
         rows = [
             r
             for name, truth in datasets(args.budget_datasets)
             for seed in range(args.seeds)
-            for r in run_cell(name, truth, seed, BUDGETS)
+            for r in run_cell(name, truth, seed, budgets)
         ]
         frame = pd.DataFrame(rows).drop(columns="rows")
         tables["Training budget: mean ± std over seeds"] = mean_std(frame, ["dataset", "method"]).reindex(
@@ -120,7 +134,7 @@ def main() -> None:
             "`budget`: "
             + ", ".join(args.budget_datasets)
             + " (Adult: the 5,000-row sample of bench_impute.py); GANImputer settings: "
-            + "; ".join(f"{k} {v}" for k, v in BUDGETS.items())
+            + "; ".join(f"{k} {v}" for k, v in budgets.items())
             + "."
         )
     intro = (
