@@ -45,14 +45,10 @@ import numpy as np
 import pandas as pd
 from _common import load_adult, mean_std, write_markdown
 from bench_conditions import income_tstr
-from bench_rebalance import tasks
+from bench_rebalance import classifier_scores, split, tasks
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
-from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
-from sklearn.model_selection import train_test_split
 
 from ganaug import GANAugmenter, metrics
-from ganaug.datasets import make_rare
-from ganaug.metrics import make_classifier
 from ganaug.tabular._synthesis import adapt_batch
 
 METRICS = ("balanced accuracy", "minority F1", "average precision")
@@ -97,14 +93,7 @@ def main() -> None:
         for task, X, y, minority, share, cap in tasks(args.tasks, args.adult_rows):
             if args.tasks and task not in args.tasks:
                 continue
-            X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
-            if cap is not None and len(X_tr) > cap:
-                X_tr, _, y_tr, _ = train_test_split(
-                    X_tr, y_tr, train_size=cap, stratify=y_tr, random_state=seed
-                )
-            X_tr, y_tr = make_rare(X_tr, y_tr, minority, share, random_state=seed)
-            X_tr, y_tr = X_tr.reset_index(drop=True), y_tr.reset_index(drop=True)
-            positive = (y_te == minority).to_numpy()
+            X_tr, X_te, y_tr, y_te = split(X, y, minority, share, cap, seed)
             categorical = [c for c in X_tr.columns if not pd.api.types.is_numeric_dtype(X_tr[c])]
             methods = {
                 "none": None,
@@ -121,21 +110,16 @@ def main() -> None:
                 X_fit, y_fit = (X_tr, y_tr) if sampler is None else sampler.fit_resample(X_tr, y_tr)
                 seconds = time.perf_counter() - start
                 steps = getattr(sampler, "n_iter_", np.nan)
-                for kind in ("logistic", "gbm"):
-                    model = make_classifier(X_fit, kind, seed).fit(X_fit, y_fit)
-                    pred = model.predict(X_te) == minority
-                    score = model.predict_proba(X_te)[:, list(model.classes_).index(minority)]
+                for classifier, scores in classifier_scores(X_fit, y_fit, X_te, y_te, minority, seed).items():
                     rows.append(
                         {
                             "task": task,
-                            "classifier": "LogisticRegression" if kind == "logistic" else "HistGB",
+                            "classifier": classifier,
                             "method": method,
                             "seed": seed,
                             "rows": len(X_tr),
                             "GAN steps": steps,
-                            "balanced accuracy": balanced_accuracy_score(positive, pred),
-                            "minority F1": f1_score(positive, pred),
-                            "average precision": average_precision_score(positive, score),
+                            **scores,
                             "fit (s)": seconds,
                         }
                     )

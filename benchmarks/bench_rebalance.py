@@ -115,6 +115,31 @@ def tasks(names: list[str] | None, adult_rows: int):
     yield "breast-cancer", cancer.data, y, "malignant", 0.10, None
 
 
+def split(X, y, minority, share: float, cap: int | None, seed: int):
+    """The task's split: stratified 70/30, the training part capped at ``cap`` rows, its minority cut."""
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
+    if cap is not None and len(X_tr) > cap:
+        X_tr, _, y_tr, _ = train_test_split(X_tr, y_tr, train_size=cap, stratify=y_tr, random_state=seed)
+    X_tr, y_tr = make_rare(X_tr, y_tr, minority, share, random_state=seed)
+    return X_tr.reset_index(drop=True), X_te, y_tr.reset_index(drop=True), y_te
+
+
+def classifier_scores(X_fit, y_fit, X_te, y_te, minority, seed: int) -> dict[str, dict[str, float]]:
+    """Per classifier (logistic regression, HistGB) fitted on the resampled rows: the test metrics."""
+    positive = (y_te == minority).to_numpy()
+    out = {}
+    for kind in ("logistic", "gbm"):
+        model = make_classifier(X_fit, kind, seed).fit(X_fit, y_fit)
+        pred = model.predict(X_te) == minority
+        score = model.predict_proba(X_te)[:, list(model.classes_).index(minority)]
+        out["LogisticRegression" if kind == "logistic" else "HistGB"] = {
+            "balanced accuracy": balanced_accuracy_score(positive, pred),
+            "minority F1": f1_score(positive, pred),
+            "average precision": average_precision_score(positive, score),
+        }
+    return out
+
+
 def _add(X_tr, y_tr, new_rows, minority, seconds: float):
     """The training table with ``new_rows`` of the minority class appended (and the fit seconds)."""
     X_fit = pd.concat([X_tr, new_rows], ignore_index=True)
@@ -153,14 +178,7 @@ def main() -> None:
         if args.tasks and task not in args.tasks:
             continue
         for seed in range(args.seeds):
-            X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
-            if cap is not None and len(X_tr) > cap:
-                X_tr, _, y_tr, _ = train_test_split(
-                    X_tr, y_tr, train_size=cap, stratify=y_tr, random_state=seed
-                )
-            X_tr, y_tr = make_rare(X_tr, y_tr, minority, share, random_state=seed)
-            X_tr, y_tr = X_tr.reset_index(drop=True), y_tr.reset_index(drop=True)
-            positive = (y_te == minority).to_numpy()
+            X_tr, X_te, y_tr, y_te = split(X, y, minority, share, cap, seed)
             quota = int((y_tr != minority).sum() - (y_tr == minority).sum())
             categorical = [c for c in X_tr.columns if not pd.api.types.is_numeric_dtype(X_tr[c])]
             methods = {
@@ -216,19 +234,14 @@ def main() -> None:
                 }
             )
             for method, (X_fit, y_fit, seconds) in fitted.items():
-                for kind in ("logistic", "gbm"):
-                    model = make_classifier(X_fit, kind, seed).fit(X_fit, y_fit)
-                    pred = model.predict(X_te) == minority
-                    score = model.predict_proba(X_te)[:, list(model.classes_).index(minority)]
+                for classifier, scores in classifier_scores(X_fit, y_fit, X_te, y_te, minority, seed).items():
                     rows.append(
                         {
                             "task": task,
-                            "classifier": "LogisticRegression" if kind == "logistic" else "HistGB",
+                            "classifier": classifier,
                             "method": method,
                             "seed": seed,
-                            "balanced accuracy": balanced_accuracy_score(positive, pred),
-                            "minority F1": f1_score(positive, pred),
-                            "average precision": average_precision_score(positive, score),
+                            **scores,
                             "resampler fit (s)": seconds,
                         }
                     )
