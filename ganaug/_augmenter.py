@@ -194,6 +194,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Class labels seen at fit (``None`` after an unsupervised fit).
     class_counts_ : ndarray of shape (n_classes,)
         Rows of each class at fit.
+    n_unlabelled_ : int
+        Rows whose label was ``-1`` (no label) at fit: trained on as a class
+        of their own, never generated, not counted by ``sampling_strategy``.
     %(encoder_)s
     model_ : TabularSynthesizer, CTGANSynthesizer or ImageSynthesizer
         The fitted synthesizer: the encoder plus the trained generator (for
@@ -202,7 +205,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         asked for no sample (a balanced fold): no GAN is trained then. For images,
         ``model_.diversity`` holds, per class code, how varied 256 generated
         images are against the class's real ones (mean pairwise distance
-        ratio, 1 = as varied); under 0.35 a warning reports a collapse.
+        ratio, 1 = as varied); under 0.35 a warning reports a collapse. Class
+        codes index ``classes_``; with unlabelled rows, code ``len(classes_)``
+        is theirs.
     %(modality_)s
     dependencies_ : list of tuple
         ``(determinant, dependent)`` column labels (positions for arrays) of
@@ -351,18 +356,23 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         if y is None:
             validate_data(self, features, skip_check_array=True, reset=True)
             self.classes_ = self.class_counts_ = None
+            self.n_unlabelled_ = 0
             return data, None, False
         n_missing = int(pd.isna(np.asarray(y, dtype=object)).sum())
         if n_missing:
             raise ValueError(
-                f"y has {n_missing} missing label(s) (None or NaN); drop those rows or give them a class."
+                f"y has {n_missing} missing label(s) (None or NaN); drop those rows or give them a class, "
+                "or mark rows without a label with -1 (numeric labels)."
             )
+        unlabelled = unlabelled_rows(y)
         check_classification_targets(y)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         y = np.asarray(y)
         check_consistent_length(features, y)
         validate_data(self, features, skip_check_array=True, reset=True)
-        self.classes_, self.class_counts_ = np.unique(y, return_counts=True)
+        self.n_unlabelled_ = int(unlabelled.sum()) if unlabelled is not None else 0
+        labelled = y if unlabelled is None else y[~unlabelled]
+        self.classes_, self.class_counts_ = np.unique(labelled, return_counts=True)
         if len(self.classes_) < 2:
             raise ValueError(
                 f"y has one class only ({self.classes_.tolist()}); over-sampling needs at least 2 classes."
@@ -392,9 +402,15 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         seeds = Seeds.from_random_state(self.random_state)
         codes = None if y is None else np.searchsorted(self.classes_, y)
         n_classes = 1 if y is None else len(self.classes_)
+        unlabelled = None
+        if y is not None and self.n_unlabelled_:
+            # rows without a label train as a class of their own, which is never generated
+            unlabelled = n_classes
+            codes = np.where(self._unlabelled(y), unlabelled, codes)
+            n_classes += 1
         threshold = self._filter_threshold()
         if threshold is not None and codes is not None:
-            synthesizer = FilteredSynthesizer(synthesizer, threshold)
+            synthesizer = FilteredSynthesizer(synthesizer, threshold, unlabelled_code=unlabelled)
         fitted = synthesizer.fit(data, codes, n_classes, self.device_, seeds)  # down once, back once
         filtered = isinstance(fitted, FilteredSynthesizer)
         self.model_ = fitted.synthesizer if filtered else fitted
@@ -406,6 +422,15 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self.batch_size_, self.pac_ = self.model_.batch_size, self.model_.pac
         self.n_iter_ = self.model_.n_steps
         self.seed_ = seeds.seed("sample")
+
+    def _unlabelled(self, y: np.ndarray) -> np.ndarray:
+        """Which entries of a checked ``y`` mark a row without a label (all False when none do)."""
+        mask = unlabelled_rows(y)
+        return np.zeros(len(y), dtype=bool) if mask is None else mask
+
+    def _labelled(self, y: np.ndarray) -> np.ndarray:
+        """The labels of the labelled rows: what ``sampling_strategy`` counts."""
+        return y[~self._unlabelled(y)] if self.n_unlabelled_ else y
 
     def _rebalancing_budget(self) -> bool:
         """Whether ``fit_resample`` trains on the shorter rebalancing budget of ``epochs="auto"``.
@@ -468,7 +493,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         X : {array-like, DataFrame} of shape (n_samples, n_features)
             Training table; may hold missing values, which are modelled.
         y : array-like of shape (n_samples,), default=None
-            Class labels. Without them the model is unconditional.
+            Class labels. Without them the model is unconditional. ``-1``
+            marks a row without a label (numeric labels only): the GAN
+            trains on it, and it is never generated.
 
         Returns
         -------
@@ -479,7 +506,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             data, y, _ = self._check_inputs(X, y)
             if y is not None:
                 self.sampling_strategy_ = check_sampling_strategy(
-                    self.sampling_strategy, y, self._sampling_type
+                    self.sampling_strategy, self._labelled(y), self._sampling_type
                 )
             self._fit_model(data, y)
         return self
@@ -494,7 +521,11 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             Training table (numeric, categorical, boolean, datetime columns;
             missing values allowed).
         y : array-like of shape (n_samples,)
-            Class labels.
+            Class labels. ``-1`` marks a row without a label (numeric
+            labels only, as scikit-learn's semi-supervised estimators take
+            them): the GAN trains on it as a class of its own, it is not
+            counted by ``sampling_strategy``, never generated, and returned
+            unchanged among the originals.
 
         Returns
         -------
@@ -516,7 +547,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         y_in = y
         with self._all_or_nothing():
             data, y, binarize_y = self._check_inputs(X, y)
-            self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
+            self.sampling_strategy_ = check_sampling_strategy(
+                self.sampling_strategy, self._labelled(y), self._sampling_type
+            )
             X_res, y_res = self._fit_resample(data, y)
         return X_res, self._target_like(y_in, y_res, binarize_y, X_res)
 
@@ -673,9 +706,11 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         codes = pd.Index(self.classes_).get_indexer(labels)
         unknown = codes < 0
         if unknown.any():
+            marked = any(_is_minus_one(v) for v in labels[unknown].tolist())
             raise ValueError(
                 f"Unknown label(s) {pd.unique(labels[unknown])[:5].tolist()}; "
                 f"the classes seen at fit are {self.classes_.tolist()}."
+                + (" -1 marks rows without a label, which are never generated." if marked else "")
             )
         return codes
 
@@ -689,6 +724,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         supervised = self.classes_ is not None
         codes = self._label_codes(y, n_samples) if supervised and y is not None else None
         counts = self.class_counts_ if supervised else np.ones(1)
+        if supervised and getattr(self, "n_unlabelled_", 0):
+            counts = np.append(counts, 0)  # the class of the unlabelled rows is never drawn
         planned = plan_conditions(
             model, conditions, n_samples, codes, counts, seeds.rng("conditions"), self.classes_
         )
@@ -715,3 +752,40 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
 def _python(value: Any) -> Any:
     """A numpy scalar as the Python value (labels as dictionary keys print plainly)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def unlabelled_rows(y: Any) -> np.ndarray | None:
+    """Which rows of ``y`` are marked -1, scikit-learn's mark of a row without a label (None: none are).
+
+    Only numeric labels can carry the mark (as in ``SelfTrainingClassifier``
+    and ``LabelSpreading``); a ``y`` that mixes -1 with strings, and one in
+    which every label is -1, raise a ``ValueError``.
+    """
+    values = np.asarray(y)
+    if values.ndim != 1:
+        return None
+    if values.dtype.kind in "iuf":
+        mask = values == -1
+    elif values.dtype.kind == "O":
+        mask = np.fromiter(map(_is_minus_one, values.tolist()), dtype=bool, count=len(values))
+        if mask.any() and any(isinstance(v, str) for v in values.tolist()):
+            raise ValueError(
+                "y mixes -1, the mark of a row without a label, with string labels. Encode the labels as "
+                "integers (sklearn.preprocessing.LabelEncoder on the labelled rows) and mark the unlabelled "
+                "rows with -1, or drop them."
+            )
+    else:
+        return None
+    if not mask.any():
+        return None
+    if mask.all():
+        raise ValueError(
+            "Every label in y is -1 (no row has a label). Give at least 2 classes labelled rows, or call "
+            "fit(X) without y to train an unconditional model."
+        )
+    return mask
+
+
+def _is_minus_one(value: Any) -> bool:
+    """Whether a label is the number -1 (not True, not the string "-1")."""
+    return isinstance(value, Real) and not isinstance(value, bool) and value == -1

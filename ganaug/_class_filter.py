@@ -440,12 +440,22 @@ class FilteredSynthesizer:
         Probability of its own class a generated sample needs to pass.
     class_filter : ClassFilter or None, default=None
         The fitted classifier (after ``fit``, or when re-wrapping a fitted pair).
+    unlabelled_code : int or None, default=None
+        The class code of rows without a label: the synthesizer trains on
+        them, the filter's classifier does not (and they are never generated).
     """
 
-    def __init__(self, synthesizer: Any, threshold: float, class_filter: ClassFilter | None = None) -> None:
+    def __init__(
+        self,
+        synthesizer: Any,
+        threshold: float,
+        class_filter: ClassFilter | None = None,
+        unlabelled_code: int | None = None,
+    ) -> None:
         self.synthesizer = synthesizer
         self.threshold = threshold
         self.class_filter = class_filter
+        self.unlabelled_code = unlabelled_code
         self.acceptance: dict[int, float] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -459,8 +469,12 @@ class FilteredSynthesizer:
         """Fit the wrapped synthesizer, then (with class ``codes``) the filter's classifier on ``data``."""
         self.synthesizer = self.synthesizer.fit(data, codes, n_classes, device, seeds)
         if codes is not None:
+            features = self.synthesizer.features(data)
+            if self.unlabelled_code is not None:
+                labelled = codes != self.unlabelled_code
+                features, codes = features[labelled], codes[labelled]
             self.class_filter = ClassFilter.fit(
-                self.synthesizer.features(data),
+                features,
                 codes,
                 seeds.seed("class filter"),
                 self.synthesizer.filter_categorical,
