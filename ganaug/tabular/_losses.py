@@ -32,6 +32,11 @@ def conditional_loss(
     return (log_normalizer - logit).mean()
 
 
+def class_loss(logits: torch.Tensor, classes: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+    """Cross-entropy of class ``logits`` (B, n_classes) against ``classes`` (B,)."""
+    return torch.nn.functional.cross_entropy(logits.float(), classes, reduction=reduction)
+
+
 def reconstruction_loss(
     raw: torch.Tensor,
     target: torch.Tensor,

@@ -22,12 +22,14 @@ import torch
 
 from ganaug.core import (
     GeneratorModel,
+    MovingAverage,
     Seeds,
     SynthesisConfig,
     Validation,
     adam,
     autocast,
     current_parallel,
+    diverged,
     draw_seed,
     seeded,
     steps_trained,
@@ -40,8 +42,8 @@ from ganaug.tabular._dependencies import Dependency, derive_columns, find_depend
 from ganaug.tabular._encoder import TabularEncoder
 from ganaug.tabular._heads import OutputHeads
 from ganaug.tabular._layout import EncodedLayout
-from ganaug.tabular._losses import conditional_loss
-from ganaug.tabular._nets import Discriminator, Generator
+from ganaug.tabular._losses import class_loss, conditional_loss
+from ganaug.tabular._nets import MLP, Discriminator, Generator
 from ganaug.tabular._sampler import ConditionSampler
 
 #: Automatic training length for synthesis: epochs, kept within [min, max] generator steps.
@@ -108,6 +110,21 @@ class TabularGAN(GeneratorModel):
     """
 
     _device_attributes = ("generator", "heads")
+    #: Weight of the auxiliary classifier loss (CTAB-GAN+'s classifier loss): a classifier of the
+    #: class from an encoded row trains on the real rows of every batch, and the generator pays
+    #: ``class_loss_weight`` times its cross-entropy on the generated rows of each class. 0: off.
+    class_loss_weight: float = 0.0
+    #: With a margin, a generated row pays only the cross-entropy above what the real rows of its
+    #: class cost the classifier in the same batch: rows as recognisable as real ones are not pushed
+    #: further into their class.
+    class_loss_margin: bool = False
+    #: Draw the class of each training batch row uniformly over the classes instead of by
+    #: log-frequency (which already favours small classes), so the minority is seen as often as
+    #: the others. Off: measured in ``benchmarks/ablate_class_fidelity.py``.
+    balanced_class_draws: bool = False
+    #: Sample from an exponential moving average of the generator's weights (the image engine's
+    #: :class:`MovingAverage`). Off: measured in ``benchmarks/ablate_class_fidelity.py``.
+    generator_ema: bool = False
 
     def __init__(
         self,
@@ -163,6 +180,10 @@ class TabularGAN(GeneratorModel):
             device,
             frequencies=frequencies,
         )
+        if supervised and cls.balanced_class_draws:
+            present = (np.bincount(class_codes, minlength=n_classes) > 0).astype(np.float64)
+            sampler._numpy["class_probs"] = present / present.sum()
+            sampler.to(device)
         pac = config.pac
         B = parallel.local_batch(config.batch_size, multiple=pac)
         with seeded(device, seed) as rng:
@@ -180,6 +201,9 @@ class TabularGAN(GeneratorModel):
             )
             generator.train()
             critic.train()
+            auxiliary = None
+            if supervised and n_classes > 1 and cls.class_loss_weight > 0:
+                auxiliary = _AuxiliaryClassifier(layout.width, sampler, config, device)
 
             def draw() -> tuple[torch.Tensor, torch.Tensor, Any]:
                 batch = sampler.sample_train(B, rng)
@@ -189,9 +213,19 @@ class TabularGAN(GeneratorModel):
                 noise = torch.randn(B, config.embedding_dim, generator=rng, device=device)
                 raw = generator(noise, batch.cond)
                 fake = heads(raw, rng)
-                if not sampler.n_columns:
-                    return fake, lambda: torch.zeros((), device=device)
-                return fake, lambda: conditional_loss(heads, raw, batch.column, batch.category)
+
+                def aux() -> torch.Tensor:
+                    loss = torch.zeros((), device=device)
+                    if sampler.n_columns:
+                        loss = conditional_loss(heads, raw, batch.column, batch.category)
+                    if auxiliary is not None:
+                        classes = batch.cond[:, 0]
+                        level = auxiliary.update(data[batch.rows], classes)
+                        margin = level if cls.class_loss_margin else None
+                        loss = loss + cls.class_loss_weight * auxiliary.loss(fake, classes, margin)
+                    return loss
+
+                return fake, aux
 
             step = wgan_gp_step(
                 draw=draw,
@@ -204,6 +238,15 @@ class TabularGAN(GeneratorModel):
                 critic_steps=config.discriminator_steps,
                 amp=lambda: autocast(device, config.precision),
             )
+            average = MovingAverage(generator) if cls.generator_ema else None
+            if average is not None:
+                live_step = step
+
+                def step() -> torch.Tensor:
+                    losses = live_step()
+                    average.update()
+                    return losses
+
             validation = None
             if held is not None:
                 score = model.validation_score(held, draw_seed(np.random.RandomState(seed)))
@@ -222,6 +265,9 @@ class TabularGAN(GeneratorModel):
                 validation=validation,
             )
             parallel.finish(model.generator)
+        if average is not None and validation is None and not diverged(history):
+            # with early stopping the live generator's best validated weights are kept instead
+            model.generator = average.average
         model.generator.eval()
         return model, history
 
@@ -278,6 +324,50 @@ class TabularGAN(GeneratorModel):
             return self.heads(self.generator(noise, cond), rng, hard=True)
 
         return self._infer(len(classes_t), seed, step, (self.layout.width,))
+
+
+class _AuxiliaryClassifier:
+    """A classifier of the class from an encoded row, trained on the real rows the GAN draws.
+
+    One hidden layer of 128 units; its cross-entropy is weighted by the
+    inverse of each class's draw probability, so it is class-balanced (the
+    batches draw classes by log-frequency). :meth:`loss` is the generator's
+    side: the cross-entropy of the generated rows against the class they were
+    generated for.
+    """
+
+    def __init__(
+        self, width: int, sampler: ConditionSampler, config: SynthesisConfig, device: torch.device
+    ) -> None:
+        self.network = MLP(width, (128,), sampler.n_classes).to(device)
+        self.optimizer = adam(self.network.parameters(), 1e-3, device, betas=(0.9, 0.999), weight_decay=1e-4)
+        weight = 1.0 / sampler.class_probs.clamp_min(1e-12)
+        self.weight = weight / weight.mean()
+
+    def update(self, real: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
+        """One step on real rows; returns each row's cross-entropy before the step (detached)."""
+        per_row = class_loss(self.network(real), classes, reduction="none")
+        loss = (per_row * self.weight[classes]).sum() / self.weight[classes].sum()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        return per_row.detach()
+
+    def loss(
+        self, fake: torch.Tensor, classes: torch.Tensor, real_level: torch.Tensor | None
+    ) -> torch.Tensor:
+        """Cross-entropy of generated rows for their classes.
+
+        With ``real_level`` (the real rows' cross-entropies, rows of the same
+        classes), only the excess over their class's mean counts.
+        """
+        per_row = class_loss(self.network(fake), classes, reduction="none")
+        if real_level is None:
+            return per_row.mean()
+        n = self.weight.shape[0]
+        count = torch.bincount(classes, minlength=n).clamp_min(1)
+        mean = torch.bincount(classes, weights=real_level, minlength=n) / count
+        return torch.relu(per_row - mean[classes]).mean()
 
 
 def _stratified_holdout(codes: np.ndarray, fraction: float, rng: np.random.RandomState) -> np.ndarray:
