@@ -33,7 +33,7 @@ def test_levers_are_off_by_default():
     assert TabularGAN.class_loss_weight == 0.0
     assert not TabularGAN.class_loss_margin
     assert not TabularGAN.balanced_class_draws
-    assert not TabularGAN.generator_ema
+    assert TabularGAN.generator_ema == "auto"  # on for the rebalancing budget only
 
 
 @pytest.mark.parametrize("lever", list(LEVERS))

@@ -123,8 +123,11 @@ class TabularGAN(GeneratorModel):
     #: the others. Off: measured in ``benchmarks/ablate_class_fidelity.py``.
     balanced_class_draws: bool = False
     #: Sample from an exponential moving average of the generator's weights (the image engine's
-    #: :class:`MovingAverage`). Off: measured in ``benchmarks/ablate_class_fidelity.py``.
-    generator_ema: bool = False
+    #: :class:`MovingAverage`). ``"auto"``: for the rebalancing budget (``config.rebalancing``,
+    #: the default ``fit_resample``), where ``benchmarks/ablate_class_fidelity.py`` measured it
+    #: (``class_fidelity_ablation_levers_cpu.md``); not for ``fit(X).sample(n)``, where it is
+    #: unmeasured. Without a validation split only: early stopping keeps its best live weights.
+    generator_ema: bool | str = "auto"
 
     def __init__(
         self,
@@ -238,7 +241,9 @@ class TabularGAN(GeneratorModel):
                 critic_steps=config.discriminator_steps,
                 amp=lambda: autocast(device, config.precision),
             )
-            average = MovingAverage(generator) if cls.generator_ema else None
+            ema = cls.generator_ema
+            use_ema = config.rebalancing if ema == "auto" else bool(ema)
+            average = MovingAverage(generator) if use_ema and held is None else None
             if average is not None:
                 live_step = step
 
@@ -264,9 +269,10 @@ class TabularGAN(GeneratorModel):
                 keep=generator,
                 validation=validation,
             )
-            parallel.finish(model.generator)
-        if average is not None and validation is None and not diverged(history):
-            # with early stopping the live generator's best validated weights are kept instead
+            parallel.finish(model.generator, *([] if average is None else [average.average]))
+        if average is not None and not diverged(history):
+            # after a divergence the loop put back the live generator's last finite weights, which
+            # the average has not: the live generator is kept then, as for images
             model.generator = average.average
         model.generator.eval()
         return model, history
