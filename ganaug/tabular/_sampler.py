@@ -111,6 +111,12 @@ class ConditionSampler:
         V = self.width_max
         return np.stack([np.bincount(keys[:, j], minlength=n_classes * V) for j in range(self.n_columns)])
 
+    def balance_class_draws(self) -> None:
+        """Draw training classes uniformly over the classes present, not by log-frequency."""
+        present = (np.asarray(self._numpy["class_count"]) > 0).astype(np.float64)
+        self._numpy["class_probs"] = present / present.sum()
+        self.to(self.device)
+
     def to(self, device: torch.device | str) -> ConditionSampler:
         """Move the index tensors to ``device``; returns self."""
         self.device = torch.device(device)

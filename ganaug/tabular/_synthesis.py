@@ -184,9 +184,7 @@ class TabularGAN(GeneratorModel):
             frequencies=frequencies,
         )
         if supervised and cls.balanced_class_draws:
-            present = (np.bincount(class_codes, minlength=n_classes) > 0).astype(np.float64)
-            sampler._numpy["class_probs"] = present / present.sum()
-            sampler.to(device)
+            sampler.balance_class_draws()
         pac = config.pac
         B = parallel.local_batch(config.batch_size, multiple=pac)
         with seeded(device, seed) as rng:
@@ -206,7 +204,7 @@ class TabularGAN(GeneratorModel):
             critic.train()
             auxiliary = None
             if supervised and n_classes > 1 and cls.class_loss_weight > 0:
-                auxiliary = _AuxiliaryClassifier(layout.width, sampler, config, device)
+                auxiliary = _AuxiliaryClassifier(layout.width, sampler, device)
 
             def draw() -> tuple[torch.Tensor, torch.Tensor, Any]:
                 batch = sampler.sample_train(B, rng)
@@ -342,9 +340,7 @@ class _AuxiliaryClassifier:
     generated for.
     """
 
-    def __init__(
-        self, width: int, sampler: ConditionSampler, config: SynthesisConfig, device: torch.device
-    ) -> None:
+    def __init__(self, width: int, sampler: ConditionSampler, device: torch.device) -> None:
         self.network = MLP(width, (128,), sampler.n_classes).to(device)
         self.optimizer = adam(self.network.parameters(), 1e-3, device, betas=(0.9, 0.999), weight_decay=1e-4)
         weight = 1.0 / sampler.class_probs.clamp_min(1e-12)
