@@ -375,6 +375,45 @@ def test_ctgan_engine_gives_exact_labels(imbalanced):
     assert X_new.shape == (5, X.shape[1]) and (y_new == 2).all()
 
 
+class _RareLabelDraws:
+    """Stands in for a fitted ctgan whose conditioning rarely gives the asked label (1 row in 500)."""
+
+    def __init__(self) -> None:
+        self.rng = np.random.default_rng(0)
+        self.sizes: list[int] = []
+
+    def sample(self, n: int, condition_column: str, condition_value: int) -> pd.DataFrame:
+        self.sizes.append(n)
+        label = np.where(self.rng.random(n) < 0.002, condition_value, condition_value + 1)
+        return pd.DataFrame({"c0": self.rng.normal(size=n), condition_column: label})
+
+
+def test_ctgan_rejection_draws_what_a_rare_class_needs():
+    """Rows of a class ctgan rarely generates: later rounds grow with the hit rate (200 fixed rounds of
+    2 x need gave ~2,400 of 3,000 rows here and raised)."""
+    from ganaug.tabular._ctgan import _MAX_DRAW, CTGANModel
+
+    draws = _RareLabelDraws()
+    rows = CTGANModel(draws, n_columns=1, supervised=True)._rows_of_class(code=1, need=3000)
+    assert len(rows) == 3000 and (rows["__ganaug_label__"] == 1).all()
+    assert draws.sizes[0] == 6000 and max(draws.sizes) <= _MAX_DRAW
+    assert len(draws.sizes) < 20
+
+
+def test_ctgan_rejection_error_says_what_it_found():
+    from ganaug.tabular._ctgan import CTGANModel
+
+    class Never(_RareLabelDraws):
+        def sample(self, n, condition_column, condition_value):
+            self.sizes.append(n)
+            return pd.DataFrame({"c0": np.zeros(n), condition_column: np.full(n, condition_value + 1)})
+
+    draws = Never()
+    with pytest.raises(RuntimeError, match=r"only 0 rows of class code 1 in 1000000 conditioned draws"):
+        CTGANModel(draws, n_columns=1, supervised=True)._rows_of_class(code=1, need=10)
+    assert sum(draws.sizes) == 1_000_000  # the budget: 1,000 draws per row needed, at least a million
+
+
 def test_sample_random_state_gives_fresh_batches(imbalanced):
     X, y = imbalanced
     aug = GANAugmenter(**FAST).fit(X, y)

@@ -23,7 +23,12 @@ from ganaug.tabular._encoder import TabularEncoder
 from ganaug.tabular._synthesis import adapt_batch, auto_steps
 
 _LABEL = "__ganaug_label__"
+#: Conditioned draws for the rows of one class: at most this many rounds, of at most
+#: ``_MAX_DRAW`` rows each and ``_DRAWS_PER_ROW`` (at least 1,000,000) rows in all; each round
+#: draws what the hit rate so far says is still needed.
 _MAX_ROUNDS = 200
+_MAX_DRAW = 200_000
+_DRAWS_PER_ROW = 1000
 
 
 def _import_ctgan():
@@ -96,17 +101,30 @@ class CTGANModel:
         return out.set_axis(range(self.n_columns), axis=1)
 
     def _rows_of_class(self, code: int, need: int) -> pd.DataFrame:
-        kept, total = [], 0
+        """``need`` rows whose generated label is ``code``, by conditioned draws and rejection.
+
+        The first round draws ``max(2 * need, 500)`` rows; later rounds draw
+        1.2 times what the hit rate so far says is still missing (at most
+        :data:`_MAX_DRAW`), so a class that ctgan generates rarely (a minority
+        it learned poorly) costs more rows, not an error.
+        """
+        kept, total, drawn = [], 0, 0
+        size, budget = max(2 * need, 500), max(_DRAWS_PER_ROW * need, 1_000_000)
         for _ in range(_MAX_ROUNDS):
-            draw = self.synthesizer.sample(max(2 * need, 500), condition_column=_LABEL, condition_value=code)
+            draw = self.synthesizer.sample(size, condition_column=_LABEL, condition_value=code)
             hit = draw[draw[_LABEL] == code]
             kept.append(hit)
             total += len(hit)
+            drawn += len(draw)
             if total >= need:
                 return pd.concat(kept, ignore_index=True).iloc[:need]
+            rate = max(total, 1) / drawn
+            size = int(min(max(1.2 * (need - total) / rate, 500), _MAX_DRAW, budget - drawn))
+            if size <= 0:
+                break
         raise RuntimeError(
-            f"ctgan produced only {total} rows of class code {code} in {_MAX_ROUNDS} conditioned "
-            f"draws; {need} were needed. Its conditioning is approximate; use engine='ganaug'."
+            f"ctgan produced only {total} rows of class code {code} in {drawn} conditioned draws; "
+            f"{need} were needed. Its conditioning is approximate; use engine='ganaug'."
         )
 
 
