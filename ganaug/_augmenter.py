@@ -238,6 +238,18 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         Per class filtered in the last ``fit_resample``: the share of its
         draws that met the ``class_filter`` threshold (empty without the
         filter). Under a third, some of the returned samples scored below it.
+    class_fidelity_ : dict
+        Per class generated in the last ``fit_resample`` through the class
+        filter: the share of the generator's draws, before filtering, that
+        the filter's classifier reads as their class (the highest
+        probability). This is :func:`ganaug.metrics.class_fidelity` with the
+        filter's classifier as the judge, at no extra cost; that classifier
+        was fitted on all the real samples, so there is no cross-validated
+        ceiling to divide by: call ``class_fidelity`` for the ratio. Empty
+        without the filter. A low share says the generator alone does not
+        yet produce samples of that class reliably, and the filter and the
+        real copies are doing the work
+        (``benchmarks/results/class_fidelity_ablation_levers_cpu.md``).
     %(n_features_in_)s
     %(feature_names_in_)s
 
@@ -460,15 +472,16 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             )
         return FilteredSynthesizer(self.model_, threshold, self.class_filter_)
 
-    def _generate(self, codes: np.ndarray, seed: int) -> tuple[Any, dict[int, float]]:
+    def _generate(self, codes: np.ndarray, seed: int) -> tuple[Any, dict[int, float], dict[int, float]]:
         """Samples for the class ``codes``, through the class filter when it is on.
 
-        Also returns, per class code filtered, the share of draws that passed.
+        Also returns, per class code filtered, the share of draws that passed
+        and the share the filter's classifier reads as their class.
         """
         sampler = self._sampler()
         samples = sampler.generate(codes, seed)
         if not isinstance(sampler, FilteredSynthesizer):
-            return samples, {}
+            return samples, {}, {}
         threshold, acceptance = sampler.threshold, sampler.acceptance
         short = {_python(self.classes_[k]): rate for k, rate in acceptance.items() if rate < 1 / OVERSAMPLE}
         if short:
@@ -481,7 +494,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
                 ClassFilterWarning,
                 stacklevel=3,
             )
-        return samples, acceptance
+        return samples, acceptance, sampler.fidelity
 
     # ---------------------------------------------------------- public API
     @_fit_context(prefer_skip_nested_validation=True)
@@ -571,8 +584,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             [np.full(k, class_index[label], dtype=np.int64) for label, (k, _) in quotas.items()]
             or [np.zeros(0, dtype=np.int64)]
         )
-        X_new, acceptance = self._generate(new_codes, self.seed_)
+        X_new, acceptance, fidelity = self._generate(new_codes, self.seed_)
         self.filter_acceptance_ = {_python(self.classes_[k]): rate for k, rate in acceptance.items()}
+        self.class_fidelity_ = {_python(self.classes_[k]): rate for k, rate in fidelity.items()}
         # the rest of each quota: real rows, drawn as RandomOverSampler does
         pick = np.random.default_rng(self.seed_)
         copies = np.concatenate(
@@ -604,7 +618,8 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
             "class_filter_",
         ):
             self.__dict__.pop(name, None)
-        self.history_, self.n_iter_, self.n_synthetic_, self.filter_acceptance_ = [], 0, 0, {}
+        self.history_, self.n_iter_, self.n_synthetic_ = [], 0, 0
+        self.filter_acceptance_, self.class_fidelity_ = {}, {}
         return X.join(X.take(np.zeros(0, dtype=np.int64))), y
 
     def _target_like(self, y_in: Any, y_all: np.ndarray, binarize_y: bool, X_res: Any) -> Any:

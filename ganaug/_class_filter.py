@@ -358,8 +358,9 @@ class ClassFilter:
         draw: Callable[[np.ndarray, int], np.ndarray],
         features: Callable[[np.ndarray, int], np.ndarray],
         seed: int,
-    ) -> tuple[np.ndarray, dict[int, float]]:
-        """Encoded rows for ``codes`` (in that order), and per class the share of draws that passed.
+    ) -> tuple[np.ndarray, dict[int, float], dict[int, float]]:
+        """Encoded rows for ``codes`` (in that order); per class, the shares of draws that passed and
+        that the classifier reads as their class.
 
         ``draw(codes, seed)`` returns encoded rows for the given codes;
         ``features(rows, seed)`` what the classifier scores (the rows as
@@ -368,24 +369,31 @@ class ClassFilter:
         their own class is at least ``threshold`` are kept in the order
         drawn, and where fewer than the quota pass, the highest-scoring of
         the rest fill the places left: at worst a class gets the best-scoring
-        third of its draws, and the quota is always met.
+        third of its draws, and the quota is always met. The second share
+        (the class has the highest probability, whatever the threshold) is
+        the class fidelity of the unfiltered draws, as
+        :func:`ganaug.metrics.class_fidelity` defines it, with the filter's
+        classifier as the judge.
         """
         if not len(codes):
-            return draw(codes, seed), {}
+            return draw(codes, seed), {}, {}
         classes, counts = np.unique(codes, return_counts=True)
         batch_codes = np.repeat(classes, OVERSAMPLE * counts)
         rows = draw(batch_codes, seed)
-        score = self.predict_proba(features(rows, seed))[np.arange(len(rows)), batch_codes]
+        proba = self.predict_proba(features(rows, seed))
+        score = proba[np.arange(len(rows)), batch_codes]
+        read_as_own = proba.argmax(axis=1) == batch_codes
         out = np.empty((len(codes), rows.shape[1]), dtype=rows.dtype)
-        acceptance = {}
+        acceptance, fidelity = {}, {}
         for k, n in zip(classes.tolist(), counts.tolist(), strict=True):
             mine = np.flatnonzero(batch_codes == k)
             ok = score[mine] >= threshold
             acceptance[k] = float(ok.mean())
+            fidelity[k] = float(read_as_own[mine].mean())
             rest = mine[~ok][np.argsort(-score[mine[~ok]], kind="stable")]
             take = np.concatenate([mine[ok], rest])[:n]
             out[codes == k] = rows[take]
-        return out, acceptance
+        return out, acceptance, fidelity
 
 
 def _filter_rows(codes: np.ndarray, cap: int, seed: int) -> np.ndarray:
@@ -429,7 +437,9 @@ class FilteredSynthesizer:
     :data:`OVERSAMPLE` times each quota through the wrapped synthesizer and
     keeps the rows the classifier places in their class
     (:meth:`ClassFilter.generate`); :attr:`acceptance` holds, per class code,
-    the share of the last draws that passed. Every other member (encoder,
+    the share of the last draws that passed, and :attr:`fidelity` the share
+    the classifier reads as their class (the generator's class fidelity,
+    before the filter). Every other member (encoder,
     history, decoding) is the wrapped synthesizer's.
 
     Parameters
@@ -457,6 +467,7 @@ class FilteredSynthesizer:
         self.class_filter = class_filter
         self.unlabelled_code = unlabelled_code
         self.acceptance: dict[int, float] = {}
+        self.fidelity: dict[int, float] = {}
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or "synthesizer" not in self.__dict__:
@@ -494,9 +505,9 @@ class FilteredSynthesizer:
             return inner.generate_encoded(batch_codes, draw_seed, fixed)
 
         if self.class_filter is None:
-            self.acceptance = {}
+            self.acceptance, self.fidelity = {}, {}
             return draw(codes, seed)
-        encoded, self.acceptance = self.class_filter.generate(
+        encoded, self.acceptance, self.fidelity = self.class_filter.generate(
             codes, self.threshold, draw, inner.round_trip, seed
         )
         return encoded

@@ -109,6 +109,21 @@ def test_unfiltered_rows_of_this_short_fit_are_often_rejected(fitted):
     assert (_scores(fitted, rows)[:, 1] < 0.5).mean() > 0.1
 
 
+def test_class_fidelity_is_what_the_filter_reads_in_the_unfiltered_draws(table):
+    X, y = table
+    aug = GANAugmenter(max_steps=80, class_filter=0.5, synthetic_fraction=1.0, random_state=0)
+    aug.fit_resample(X, y)
+    assert set(aug.class_fidelity_) == {"rare"}
+    # the same draws, unfiltered: 3x the quota for the seed of fit_resample
+    n = 3 * int((y == "common").sum() - (y == "rare").sum())
+    draws = aug.model_.generate_encoded(np.ones(n, dtype=np.int64), aug.seed_)
+    read = aug.class_filter_.predict_proba(aug.model_.round_trip(draws, aug.seed_)).argmax(axis=1)
+    assert aug.class_fidelity_["rare"] == pytest.approx((read == 1).mean())
+    plain = GANAugmenter(max_steps=20, class_filter=None, random_state=0)
+    plain.fit_resample(X, y)
+    assert plain.class_fidelity_ == {}  # no filter, no judge
+
+
 def test_a_threshold_no_row_meets_still_fills_the_quota(fitted):
     strict = GANAugmenter(**fitted.get_params())
     strict.__dict__.update(fitted.__dict__)
