@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from ganaug.core import GeneratorModel, Validation, log_interval, run_steps, step_budget
+from ganaug.core import GeneratorModel, Hook, MovingAverage, Validation, log_interval, run_steps, step_budget
 
 
 def test_step_budget_and_log_interval():
@@ -120,3 +120,92 @@ def test_divergence_after_validation_keeps_the_best_validated_weights():
             validation=validation,
         )
     assert module.weight.item() == 2.0  # the best scored, not the last finite (8)
+
+
+class _Recorder(Hook):
+    """Logs every call; adds the module's weight to each record and asks to stop at ``stop_at``."""
+
+    def __init__(self, module, calls, stop_at=None):
+        self.module, self.calls, self.stop_at = module, calls, stop_at
+
+    def before_step(self):
+        self.calls.append(("before", self.module.weight.item()))
+
+    def after_step(self):
+        self.calls.append(("after", self.module.weight.item()))
+
+    def on_record(self, record):
+        record["weight"] = self.module.weight.item()
+        self.calls.append(("record", record["step"]))
+        return self.stop_at is not None and record["step"] >= self.stop_at
+
+    def on_divergence(self):
+        self.calls.append(("divergence",))
+
+    def on_end(self):
+        self.calls.append(("end",))
+
+
+def test_hooks_run_around_every_step_and_at_every_record():
+    module = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(module.weight)
+    step, _ = _counting_step(module)
+    calls = []
+    history = run_steps(
+        step,
+        ("a", "b"),
+        n_steps=5,
+        log_every=2,
+        device=torch.device("cpu"),
+        verbose=False,
+        hooks=[_Recorder(module, calls)],
+    )
+    steps = [c for c in calls if c[0] in ("before", "after")]
+    assert steps == [(k, w) for i in range(5) for k, w in (("before", float(i)), ("after", i + 1.0))]
+    assert [c for c in calls if c[0] == "record"] == [("record", 2), ("record", 4), ("record", 5)]
+    assert calls[-1] == ("end",) and [h["weight"] for h in history] == [2.0, 4.0, 5.0]
+
+
+def test_a_hook_stops_training_and_divergence_skips_on_end():
+    module = torch.nn.Linear(1, 1, bias=False)
+    step, calls_n = _counting_step(module)
+    calls = []
+    run_steps(
+        step,
+        ("a", "b"),
+        n_steps=30,
+        log_every=3,
+        device=torch.device("cpu"),
+        verbose=False,
+        hooks=[_Recorder(module, calls, stop_at=6)],
+    )
+    assert calls_n["n"] == 6 and calls[-1] == ("end",)
+    step, _ = _counting_step(module, nan_at=4)
+    calls = []
+    with pytest.warns(RuntimeWarning, match="non-finite"):
+        history = run_steps(
+            step,
+            ("a", "b"),
+            n_steps=30,
+            log_every=3,
+            device=torch.device("cpu"),
+            verbose=False,
+            hooks=[_Recorder(module, calls)],
+        )
+    assert calls[-1] == ("divergence",) and ("end",) not in calls and "weight" not in history[-1]
+
+
+def test_moving_average_is_a_hook_that_follows_the_weights():
+    module = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(module.weight)
+    step, _ = _counting_step(module)
+    average = MovingAverage(module, decay=0.5)
+    run_steps(
+        step, ("a", "b"), n_steps=4, log_every=2, device=torch.device("cpu"), verbose=False, hooks=[average]
+    )
+    assert average.steps == 4
+    expected = 0.0
+    for t, w in enumerate([1.0, 2.0, 3.0, 4.0], start=1):
+        decay = min(0.5, (1 + t) / (10 + t))
+        expected = decay * expected + (1 - decay) * w
+    assert average.average.weight.item() == pytest.approx(expected)

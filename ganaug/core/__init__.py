@@ -8,8 +8,8 @@ from ganaug.core._config import ImputationConfig, SynthesisConfig
 from ganaug.core._contracts import CheckedData, EncodedSynthesizer, ImputationModel, Synthesizer
 from ganaug.core._device import autocast, loadable_device, resolve_device
 from ganaug.core._gan import gain_step, hinge_step, wgan_gp_step
+from ganaug.core._hooks import Hook, KeepFinite, MovingAverage, Validation
 from ganaug.core._loop import (
-    Validation,
     adam,
     diverged,
     imputation_steps,
@@ -19,7 +19,7 @@ from ganaug.core._loop import (
     steps_trained,
     train,
 )
-from ganaug.core._model import GeneratorModel, MovingAverage, seeded
+from ganaug.core._model import GeneratorModel, seeded
 from ganaug.core._parallel import DataParallel, data_parallel
 from ganaug.core._parallel import current as current_parallel
 from ganaug.core._sampling import class_groups, log_frequency, rows_of_classes
@@ -35,8 +35,10 @@ __all__ = [
     "DataParallel",
     "EncodedSynthesizer",
     "GeneratorModel",
+    "Hook",
     "ImputationConfig",
     "ImputationModel",
+    "KeepFinite",
     "MovingAverage",
     "Seeds",
     "SynthesisConfig",

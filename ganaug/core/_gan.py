@@ -99,7 +99,6 @@ def hinge_step(
     opt_d: torch.optim.Optimizer,
     augment: Callable[[torch.Tensor], torch.Tensor],
     amp: Callable[[], AbstractContextManager],
-    after_generator_step: Callable[[], None] | None = None,
 ) -> Callable[[], torch.Tensor]:
     """One hinge-loss update of the critic and of the generator.
 
@@ -109,9 +108,9 @@ def hinge_step(
     real and fake samples before every critic call, in both updates, so the
     critic never sees an unaugmented sample and the generator is not pushed
     to produce augmented ones (DiffAugment). The critic has no batch norm, so
-    real and fake samples share one call. ``after_generator_step`` runs after
-    each generator update (e.g. an exponential moving average of its
-    weights). Returns ``[loss_d, loss_g, loss_aux]``.
+    real and fake samples share one call (an exponential moving average of
+    the generator's weights is a hook of the loop,
+    :class:`ganaug.core.MovingAverage`). Returns ``[loss_d, loss_g, loss_aux]``.
     """
 
     def step() -> torch.Tensor:
@@ -132,8 +131,6 @@ def hinge_step(
         (loss_g + loss_aux).backward()
         critic.requires_grad_(True)
         opt_g.step()
-        if after_generator_step is not None:
-            after_generator_step()
         return torch.stack([loss_d.detach(), loss_g.detach(), loss_aux.detach()])
 
     return step

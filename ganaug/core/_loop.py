@@ -1,18 +1,19 @@
-"""The one training loop every model uses: steps, progress bar, history, validation, faults.
+"""The one training loop every model uses: steps, progress bar, history, hooks, faults.
 
 A model hands :func:`run_steps` a ``step`` callable that performs one
-optimisation step and returns its losses as one tensor on the device. The
-loop sums them on the device and reads them once per logging interval (the
-only host sync), records ``history``, shows a tqdm bar under ``verbose``,
-and at each interval may score the model on held-out data
-(:class:`Validation`: early stopping, best weights kept). When a loss turns
-non-finite it stops with a warning and puts back the last weights whose
-losses were finite, so a fitted model never samples NaN.
+optimisation step and returns its losses as one tensor on the device, and
+the hooks (``ganaug.core._hooks``) that do the rest. The loop sums the
+losses on the device and reads them once per logging interval (the only
+host sync), records ``history``, shows a tqdm bar under ``verbose``, and
+calls the hooks around every step and at every interval (an average of the
+generator's weights, a validation score with early stopping). When a loss
+turns non-finite it stops with a warning and puts back the last weights
+whose losses were finite (:class:`KeepFinite`), so a fitted model never
+samples NaN.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 import sys
 import time
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 import torch
 from tqdm.auto import tqdm
 
+from ganaug.core._hooks import Hook, KeepFinite, Validation
 from ganaug.core._parallel import current
 from ganaug.exceptions import DivergenceWarning
 
@@ -80,59 +82,6 @@ def log_interval(n_steps: int, steps_per_epoch: int, max_records: int = 200) -> 
     return max(1, steps_per_epoch, math.ceil(n_steps / max_records))
 
 
-class Validation:
-    """Score the model on held-out data at each logging interval; stop early and keep the best.
-
-    Parameters
-    ----------
-    score : callable
-        Returns the validation score (lower is better) as a 0-d tensor.
-    module : torch.nn.Module
-        The module whose best weights are kept (the generator).
-    n_iter_no_change : int
-        Stop when the score has not improved by more than ``tol`` over the
-        last ``n_iter_no_change`` scores (as ``HistGradientBoostingClassifier``
-        does with its validation loss).
-    tol : float
-        Minimum improvement.
-    """
-
-    def __init__(
-        self, score: Callable[[], torch.Tensor], module: torch.nn.Module, n_iter_no_change: int, tol: float
-    ):
-        self.score = score
-        self.module = module
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.scores: list[float] = []
-        self.best = math.inf
-        self.best_state: dict | None = None
-
-    def __call__(self) -> float:
-        """Score now; remember the weights when they are the best so far."""
-        was_training = self.module.training
-        self.module.eval()
-        with torch.no_grad():
-            value = float(current().mean(self.score()))  # every rank decides alike
-        self.module.train(was_training)
-        self.scores.append(value)
-        if value < self.best:
-            self.best = value
-            self.best_state = copy.deepcopy(self.module.state_dict())
-        return value
-
-    def should_stop(self) -> bool:
-        n = self.n_iter_no_change
-        if len(self.scores) <= n:
-            return False
-        reference = self.scores[-n - 1]
-        return all(s > reference - self.tol for s in self.scores[-n:])
-
-    def restore_best(self) -> None:
-        if self.best_state is not None:
-            self.module.load_state_dict(self.best_state)
-
-
 def run_steps(
     step: Callable[[], torch.Tensor],
     names: Sequence[str],
@@ -144,6 +93,7 @@ def run_steps(
     steps_per_epoch: int | None = None,
     keep: torch.nn.Module | None = None,
     validation: Validation | None = None,
+    hooks: Sequence[Hook] = (),
 ) -> list[dict]:
     """Call ``step`` ``n_steps`` times; record the mean losses every ``log_every`` steps.
 
@@ -164,18 +114,28 @@ def run_steps(
         Adds an ``epoch`` entry (steps done / steps per epoch) to each record.
     keep : torch.nn.Module, optional
         The module (the generator) put back to its last finite state when a
-        loss turns non-finite.
+        loss turns non-finite (a :class:`KeepFinite` hook, run first).
     validation : Validation, optional
         Scored at each record (``val_score``); training stops early when it
-        stops improving, and the best weights are put back at the end.
+        stops improving, and the best weights are put back at the end. It
+        runs last, after ``hooks``.
+    hooks : sequence of Hook
+        Called around every step and at every record, in order.
 
     Returns
     -------
     history : list of dict
         One dict per interval: ``step``, ``epoch`` (when known), the mean of
-        each loss over the interval, ``val_score`` (with validation) and
-        ``seconds``.
+        each loss over the interval, what the hooks add (``val_score`` with
+        validation) and ``seconds``.
     """
+    hooks = [
+        *([] if keep is None else [KeepFinite(keep)]),
+        *hooks,
+        *([] if validation is None else [validation]),
+    ]
+    stepping = [h for h in hooks if type(h).before_step is not Hook.before_step]
+    stepped = [h for h in hooks if type(h).after_step is not Hook.after_step]
     history: list[dict] = []
     n_intervals = math.ceil(n_steps / log_every)
     interactive = bool(getattr(sys.stderr, "isatty", lambda: False)())
@@ -189,14 +149,17 @@ def run_steps(
         mininterval=1.0 if interactive else 30.0,
         dynamic_ncols=interactive,
     )
-    finite_state = copy.deepcopy(keep.state_dict()) if keep is not None else None
     done = 0
     for _ in range(n_intervals):
         start = time.perf_counter()
         todo = min(log_every, n_steps - done)
         totals = torch.zeros(len(names), device=device)
         for _ in range(todo):
+            for hook in stepping:
+                hook.before_step()
             totals += step()
+            for hook in stepped:
+                hook.after_step()
         done += todo
         values = (current().mean(totals) / todo).tolist()  # the mean over ranks in a data-parallel fit
         losses = dict(zip(names, values, strict=True))
@@ -204,14 +167,11 @@ def run_steps(
         if steps_per_epoch:
             record["epoch"] = done / steps_per_epoch
         record.update(losses)
-        finite = all(math.isfinite(v) for v in values)
-        if not finite:
+        if not all(math.isfinite(v) for v in values):
             history.append({**record, "seconds": time.perf_counter() - start})
             bar.close()
-            if keep is not None:
-                keep.load_state_dict(finite_state)
-            if validation is not None and validation.best_state is not None:
-                validation.restore_best()
+            for hook in hooks:
+                hook.on_divergence()
             warnings.warn(
                 f"GAN losses became non-finite by step {done} ({losses}); training stopped and the "
                 f"generator was put back to its state at step {done - todo}. Try a lower learning rate "
@@ -220,20 +180,17 @@ def run_steps(
                 stacklevel=3,
             )
             return history
-        if keep is not None:
-            finite_state = copy.deepcopy(keep.state_dict())
         stop = False
-        if validation is not None:
-            record["val_score"] = validation()
-            stop = validation.should_stop()
+        for hook in hooks:
+            stop = hook.on_record(record) or stop  # every hook sees every record
         history.append({**record, "seconds": time.perf_counter() - start})
         bar.update(todo)
         bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()}, refresh=False)
         if stop:
             break
     bar.close()
-    if validation is not None:
-        validation.restore_best()
+    for hook in hooks:
+        hook.on_end()
     return history
 
 
@@ -250,6 +207,7 @@ def train(
     verbose: bool,
     keep: torch.nn.Module | None = None,
     validation: Validation | None = None,
+    hooks: Sequence[Hook] = (),
     max_records: int = 200,
 ) -> list[dict]:
     """Budget a training run and run it: what every model's ``train`` ends with.
@@ -271,4 +229,5 @@ def train(
         verbose=verbose,
         keep=keep,
         validation=validation,
+        hooks=hooks,
     )

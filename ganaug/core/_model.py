@@ -9,7 +9,6 @@ training device, or on the CPU with a warning when that device is missing.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -106,26 +105,3 @@ class GeneratorModel:
         self._build(device)
         self.generator.load_state_dict(generator_state)
         self.generator.eval()
-
-
-class MovingAverage:
-    """Exponential moving average of a module's weights (the copy used for sampling).
-
-    ``decay`` ramps up as ``(1 + t) / (10 + t)`` so early averages are not
-    dominated by the random initialisation; buffers (batch-norm statistics)
-    are copied from the live module.
-    """
-
-    def __init__(self, module: torch.nn.Module, decay: float = 0.999) -> None:
-        self.module = module
-        self.average = copy.deepcopy(module).eval().requires_grad_(False)
-        self.decay = decay
-        self.steps = 0
-
-    @torch.no_grad()
-    def update(self) -> None:
-        self.steps += 1
-        decay = min(self.decay, (1 + self.steps) / (10 + self.steps))
-        torch._foreach_lerp_(list(self.average.parameters()), list(self.module.parameters()), 1.0 - decay)
-        for mine, theirs in zip(self.average.buffers(), self.module.buffers(), strict=True):
-            mine.copy_(theirs)

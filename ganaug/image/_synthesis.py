@@ -152,7 +152,6 @@ class ImageGAN(GeneratorModel):
                 opt_d=opt_d,
                 augment=lambda x: diff_augment(x, rng),
                 amp=lambda: autocast(device, config.precision),
-                after_generator_step=average.update,
             )
             history = train(
                 step,
@@ -165,6 +164,7 @@ class ImageGAN(GeneratorModel):
                 device=device,
                 verbose=config.verbose,
                 keep=generator,
+                hooks=[average],
             )
             parallel.finish(generator, average.average)
         # after a divergence the loop put back the live generator's last finite weights; the

@@ -242,14 +242,6 @@ class TabularGAN(GeneratorModel):
             ema = cls.generator_ema
             use_ema = config.rebalancing if ema == "auto" else bool(ema)
             average = MovingAverage(generator) if use_ema and held is None else None
-            if average is not None:
-                live_step = step
-
-                def step() -> torch.Tensor:
-                    losses = live_step()
-                    average.update()
-                    return losses
-
             validation = None
             if held is not None:
                 score = model.validation_score(held, draw_seed(np.random.RandomState(seed)))
@@ -266,6 +258,7 @@ class TabularGAN(GeneratorModel):
                 verbose=config.verbose,
                 keep=generator,
                 validation=validation,
+                hooks=[] if average is None else [average],
             )
             parallel.finish(model.generator, *([] if average is None else [average.average]))
         if average is not None and not diverged(history):
