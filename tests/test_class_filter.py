@@ -162,7 +162,7 @@ def test_selection_keeps_passing_draws_first_then_the_best_of_the_rest(n_rare, n
 
     codes = np.random.default_rng(seed).permutation(np.repeat([1, 0], [n_rare, n_common]))
     filt = ClassFilter(_ByValue())
-    out, acceptance = filt.generate(codes, threshold, _scored_rows, lambda rows, s: rows, seed)
+    out, acceptance, fidelity = filt.generate(codes, threshold, _scored_rows, lambda rows, s: rows, seed)
     assert out.shape == (len(codes), 2) and np.array_equal(out[:, 1], codes)  # every place, right class
     batch = np.repeat(np.unique(codes), OVERSAMPLE * np.unique(codes, return_counts=True)[1])
     drawn = _scored_rows(batch, seed)
@@ -173,6 +173,7 @@ def test_selection_keeps_passing_draws_first_then_the_best_of_the_rest(n_rare, n
         got_score = got if k == 1 else 1 - got
         n = int((codes == k).sum())
         assert acceptance[int(k)] == pytest.approx((score >= threshold).mean())
+        assert fidelity[int(k)] == pytest.approx((score > 1 - score).mean())  # its class the most likely
         if (score >= threshold).sum() >= n:  # enough passed: only passing rows, the first ones drawn
             assert np.array_equal(got, mine[score >= threshold][:n])
         else:  # all that passed, then the best of the rest
