@@ -142,6 +142,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         ``"bfloat16"`` trains and samples under bf16 autocast (the output heads
         stay float32): faster on recent GPUs and on CPUs with bf16 matrix
         units (AVX-512 BF16, AMX); samples are float32 numbers either way.
+    %(compile)s
     random_state : int, RandomState instance or None, default=None
         Seeds the encoder, weight initialisation and every random draw.
     %(verbose)s
@@ -314,6 +315,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         discriminator_steps: int = 1,
         device: Any = "auto",
         precision: str = "float32",
+        compile: bool | str = "auto",
         random_state: Any = None,
         verbose: Any = False,
         early_stopping: bool = False,
@@ -342,6 +344,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         self.discriminator_steps = discriminator_steps
         self.device = device
         self.precision = precision
+        self.compile = compile
         self.random_state = random_state
         self.verbose = verbose
         self.early_stopping = early_stopping

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -29,6 +30,7 @@ GAN_PARAMETER_CONSTRAINTS: dict = {
     "discriminator_steps": [Interval(Integral, 1, None, closed="left")],
     "device": [str, torch.device],
     "precision": [StrOptions({"float32", "bfloat16"})],
+    "compile": ["boolean", StrOptions({"auto"})],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "early_stopping": ["boolean"],
@@ -75,6 +77,7 @@ def synthesis_config(estimator: Any, rebalancing: bool = False) -> SynthesisConf
         n_iter_no_change=estimator.n_iter_no_change,
         tol=estimator.tol,
         rebalancing=rebalancing,
+        compile=estimator.compile,
     )
 
 
@@ -99,6 +102,7 @@ def imputation_config(estimator: Any) -> ImputationConfig:
         validation_fraction=estimator.validation_fraction,
         n_iter_no_change=estimator.n_iter_no_change,
         tol=estimator.tol,
+        compile=estimator.compile,
     )
 
 
@@ -133,6 +137,9 @@ class FittedModelMixin:
 
     def __setstate__(self, state: dict) -> None:
         super().__setstate__(state)
+        for name, parameter in inspect.signature(type(self).__init__).parameters.items():
+            if name != "self" and name not in self.__dict__:  # added after this estimator was saved
+                setattr(self, name, parameter.default)
         device = getattr(state.get("model_"), "device", None)
         if device is not None:
             self.device_ = device

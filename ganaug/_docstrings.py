@@ -23,6 +23,22 @@ FRAGMENTS: dict[str, str] = {
         encoded columns). ``None``: no limit.""",
     "device": """device : str or torch.device, default="auto"
         ``"auto"`` picks CUDA when available, else the CPU.""",
+    "compile": """compile : bool or "auto", default="auto"
+        Train the networks through ``torch.compile`` (inductor: fused C++ on
+        the CPU, which needs a C++ compiler; Triton kernels on CUDA). The
+        first steps pay the compile time. ``"auto"`` compiles where it was
+        measured to pay, which is nowhere yet: on the CPU the compiled step
+        was slower than the eager one for tables, GAIN and images, before
+        the compile time (``benchmarks/results/compile_cpu.md``), and on CUDA
+        it has not been measured. Where compiling is unavailable, training
+        runs eagerly with a :class:`~ganaug.exceptions.CompileWarning` saying
+        why. A compiled fit is not bit-identical to an eager one at the same
+        seed (dropout draws and the order of fused float operations differ),
+        and two compiled fits agree to rounding, not bit for bit (compiled
+        CPU kernels reduce in parallel). Sampling and saved models are eager
+        either way. Not compiled: the critic call of the tabular gradient
+        penalty (double backward) and whatever draws from a seeded generator
+        (output heads, DiffAugment).""",
     "verbose": """verbose : bool or int, default=False
         Show a progress bar with the losses during training.""",
     "encoder_": """encoder_ : TabularEncoder or ImageEncoder

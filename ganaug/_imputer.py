@@ -114,6 +114,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         output heads in float32): faster on recent GPUs and on CPUs with bf16
         matrix units (AVX-512 BF16, AMX). Observed values are kept exactly
         either way.
+    %(compile)s
     random_state : int, RandomState instance or None, default=None
         Seeds training and, with ``sample_posterior=True``, the draws.
     %(verbose)s
@@ -213,6 +214,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
                 "discriminator_dim",
                 "device",
                 "precision",
+                "compile",
                 "random_state",
                 "verbose",
                 "epochs",
@@ -260,6 +262,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         learning_rate: float = 1e-3,
         device: Any = "auto",
         precision: str = "float32",
+        compile: bool | str = "auto",
         random_state: Any = None,
         verbose: Any = False,
         early_stopping: Any = False,
@@ -287,6 +290,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.device = device
         self.precision = precision
+        self.compile = compile
         self.random_state = random_state
         self.verbose = verbose
         self.early_stopping = early_stopping

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 __all__ = [
     "ClassFilterWarning",
+    "CompileWarning",
     "DataWarning",
     "DeviceWarning",
     "DivergenceWarning",
@@ -42,6 +43,10 @@ class ModeCollapseWarning(GanaugWarning, RuntimeWarning):
 
 class DeviceWarning(GanaugWarning, RuntimeWarning):
     """A model goes to another device than the one it was trained on (CUDA missing: the CPU)."""
+
+
+class CompileWarning(GanaugWarning, RuntimeWarning):
+    """``compile=True`` was asked for, but ``torch.compile`` is unavailable here: training runs eagerly."""
 
 
 class HighCardinalityWarning(GanaugWarning, UserWarning):

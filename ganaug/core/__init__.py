@@ -4,6 +4,8 @@ Nothing here knows about tables or images; ``ganaug.tabular`` and
 ``ganaug.image`` build on it and never import each other.
 """
 
+from ganaug.core._compile import compiled
+from ganaug.core._compile import resolve as resolve_compile
 from ganaug.core._config import ImputationConfig, SynthesisConfig
 from ganaug.core._contracts import CheckedData, EncodedSynthesizer, ImputationModel, Synthesizer
 from ganaug.core._device import autocast, loadable_device, resolve_device
@@ -47,6 +49,7 @@ __all__ = [
     "adam",
     "autocast",
     "class_groups",
+    "compiled",
     "current_parallel",
     "data_parallel",
     "diverged",
@@ -57,6 +60,7 @@ __all__ = [
     "loadable_device",
     "log_frequency",
     "log_interval",
+    "resolve_compile",
     "resolve_device",
     "root_seed",
     "rows_of_classes",

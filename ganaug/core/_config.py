@@ -36,6 +36,8 @@ class SynthesisConfig:
     #: generated: ``epochs="auto"`` then follows the modality's rebalancing rule (tables: a fifth
     #: of the synthesis budget; ``benchmarks/results/fit_budget_cpu.md``).
     rebalancing: bool = False
+    #: Train through ``torch.compile`` (``ganaug.core._compile``); resolved from ``"auto"`` by the model.
+    compile: bool | str = False
 
 
 @dataclass(frozen=True)
@@ -56,3 +58,4 @@ class ImputationConfig:
     validation_fraction: float = 0.1
     n_iter_no_change: int = 10
     tol: float = 1e-4
+    compile: bool | str = False

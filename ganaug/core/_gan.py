@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from ganaug.core._compile import compiled
 from ganaug.core._loop import adam
 from ganaug.core._losses import (
     critic_loss,
@@ -47,6 +48,7 @@ def wgan_gp_step(
     critic_steps: int,
     amp: Callable[[], AbstractContextManager],
     gp_weight: float = 10.0,
+    compile: bool = False,
 ) -> Callable[[], torch.Tensor]:
     """One WGAN-GP update of the critic (``critic_steps`` times) and of the generator.
 
@@ -57,8 +59,11 @@ def wgan_gp_step(
     conditional loss). The gradient penalty interpolates the samples, not the
     condition. The fake batch of the last critic step is reused for the
     generator step (DCGAN style), so the generator runs forward once per
-    step. Returns ``[loss_d, loss_g, loss_aux]``.
+    step. ``compile``: the critic's loss calls go through ``torch.compile``
+    (:func:`ganaug.core._compile.compiled`); the penalty's call stays eager,
+    as double backward cannot be compiled. Returns ``[loss_d, loss_g, loss_aux]``.
     """
+    score = compiled(critic, compile, next(critic.parameters()).device)
 
     def step() -> torch.Tensor:
         for k in range(critic_steps):
@@ -67,7 +72,7 @@ def wgan_gp_step(
             with amp(), torch.set_grad_enabled(last):
                 fake, aux = generate(context)
             with amp():
-                scores = critic(torch.cat([real, fake.detach()]), torch.cat([cond, cond]))
+                scores = score(torch.cat([real, fake.detach()]), torch.cat([cond, cond]))
                 real_score, fake_score = scores.chunk(2)
                 loss_d = critic_loss(real_score, fake_score)
                 # A separate critic call: differentiating a joint call would
@@ -79,7 +84,7 @@ def wgan_gp_step(
             opt_d.step()
         critic.requires_grad_(False)  # the generator step needs no critic weight gradients
         with amp():
-            loss_g = generator_loss(critic(fake, cond))
+            loss_g = generator_loss(score(fake, cond))
             loss_aux = aux()
         opt_g.zero_grad(set_to_none=True)
         (loss_g + loss_aux).float().backward()
@@ -99,6 +104,7 @@ def hinge_step(
     opt_d: torch.optim.Optimizer,
     augment: Callable[[torch.Tensor], torch.Tensor],
     amp: Callable[[], AbstractContextManager],
+    compile: bool = False,
 ) -> Callable[[], torch.Tensor]:
     """One hinge-loss update of the critic and of the generator.
 
@@ -110,14 +116,16 @@ def hinge_step(
     to produce augmented ones (DiffAugment). The critic has no batch norm, so
     real and fake samples share one call (an exponential moving average of
     the generator's weights is a hook of the loop,
-    :class:`ganaug.core.MovingAverage`). Returns ``[loss_d, loss_g, loss_aux]``.
+    :class:`ganaug.core.MovingAverage`). ``compile``: the critic's calls go
+    through ``torch.compile``. Returns ``[loss_d, loss_g, loss_aux]``.
     """
+    score = compiled(critic, compile, next(critic.parameters()).device)
 
     def step() -> torch.Tensor:
         real, cond, context = draw()
         with amp():
             fake, aux = generate(context)
-            scores = critic(augment(torch.cat([real, fake.detach()])), torch.cat([cond, cond]))
+            scores = score(augment(torch.cat([real, fake.detach()])), torch.cat([cond, cond]))
             real_score, fake_score = scores.float().chunk(2)
             loss_d = hinge_critic_loss(real_score, fake_score)
         opt_d.zero_grad(set_to_none=True)
@@ -125,7 +133,7 @@ def hinge_step(
         opt_d.step()
         critic.requires_grad_(False)
         with amp():
-            loss_g = generator_loss(critic(augment(fake), cond).float())
+            loss_g = generator_loss(score(augment(fake), cond).float())
             loss_aux = aux().float()
         opt_g.zero_grad(set_to_none=True)
         (loss_g + loss_aux).backward()
@@ -152,6 +160,7 @@ def gain_step(
     activate: Callable[[torch.Tensor], torch.Tensor],
     reconstruction: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
     amp: Callable[[], AbstractContextManager] = nullcontext,
+    compile: bool = False,
 ) -> Callable[[], torch.Tensor]:
     """GAIN with a denoising twist, for any tensor shape.
 
@@ -170,10 +179,13 @@ def gain_step(
 
     Both networks train with Adam at ``lr`` (GAIN's betas, 0.9 / 0.999), their
     forward passes inside ``amp()`` (e.g. bf16 autocast) and the losses in
-    float32. Returns ``[loss_d, loss_g, loss_rec]``.
+    float32. ``compile``: both networks' calls go through ``torch.compile``.
+    Returns ``[loss_d, loss_g, loss_rec]``.
     """
     n = data.shape[0]
     device = data.device
+    forward_g = compiled(generator, compile, device)
+    forward_d = compiled(discriminator, compile, device)
     opt_g = adam(generator.parameters(), lr, device, betas=(0.9, 0.999))
     opt_d = adam(discriminator.parameters(), lr, device, betas=(0.9, 0.999))
     generator.train()
@@ -187,19 +199,19 @@ def gain_step(
         seen_pos = expand(seen_f)
         noise = torch.randn(x.shape, generator=rng, device=device)
         with amp():
-            raw = generator(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen_f], dim=1))
+            raw = forward_g(torch.cat([seen_pos * x + (1 - seen_pos) * noise, seen_f], dim=1))
         filled = seen_pos * x + (1 - seen_pos) * activate(raw).float()
         reveal = (torch.rand(seen_f.shape, generator=rng, device=device) < hint_rate).float()
         hint = reveal * seen_f + 0.5 * (1 - reveal)
         with amp():
-            logits_d = discriminator(torch.cat([filled.detach(), hint], dim=1))
+            logits_d = forward_d(torch.cat([filled.detach(), hint], dim=1))
         loss_d = observed_bce(logits_d.float(), seen_f)
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
         discriminator.requires_grad_(False)  # the generator step needs no discriminator gradients
         with amp():
-            logits = discriminator(torch.cat([filled, hint], dim=1)).float()
+            logits = forward_d(torch.cat([filled, hint], dim=1)).float()
         unseen = 1 - seen_f
         loss_adv = gain_generator_loss(logits, unseen)
         loss_rec = reconstruction(raw.float(), x, known)

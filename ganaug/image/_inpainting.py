@@ -24,6 +24,7 @@ from ganaug.core import (
     current_parallel,
     gain_step,
     imputation_steps,
+    resolve_compile,
     seeded,
     train,
 )
@@ -127,6 +128,7 @@ class InpaintingGAN(GeneratorModel):
                 activate=_to_range,
                 reconstruction=lambda raw, x, known: masked_mse(_squash(raw), x, known),
                 amp=lambda: autocast(device, config.precision),
+                compile=resolve_compile(config.compile, device),
             )
             history = train(
                 step,

@@ -24,9 +24,11 @@ from ganaug.core import (
     adam,
     autocast,
     class_groups,
+    compiled,
     current_parallel,
     diverged,
     hinge_step,
+    resolve_compile,
     rows_of_classes,
     seeded,
     steps_trained,
@@ -139,9 +141,12 @@ class ImageGAN(GeneratorModel):
                 )
                 return images[rows], labels, labels
 
+            compile_now = resolve_compile(config.compile, device)
+            forward = compiled(generator, compile_now, device)
+
             def generate(labels: torch.Tensor) -> tuple[torch.Tensor, Any]:
                 noise = torch.randn(B, config.embedding_dim, generator=rng, device=device)
-                fake = generator(noise, labels)
+                fake = forward(noise, labels)
                 return fake, lambda: MODE_SEEKING * mode_seeking_loss(fake, noise)
 
             step = hinge_step(
@@ -152,6 +157,7 @@ class ImageGAN(GeneratorModel):
                 opt_d=opt_d,
                 augment=lambda x: diff_augment(x, rng),
                 amp=lambda: autocast(device, config.precision),
+                compile=compile_now,
             )
             history = train(
                 step,

@@ -29,6 +29,7 @@ from ganaug.core import (
     current_parallel,
     gain_step,
     imputation_steps,
+    resolve_compile,
     seeded,
     train,
 )
@@ -108,6 +109,7 @@ class ImputationGAN(GeneratorModel):
                     raw, x, known, heads, position_columns
                 ),
                 amp=lambda: autocast(device, config.precision),
+                compile=resolve_compile(config.compile, device),
             )
             validation = None
             if held is not None:

@@ -28,9 +28,11 @@ from ganaug.core import (
     Validation,
     adam,
     autocast,
+    compiled,
     current_parallel,
     diverged,
     draw_seed,
+    resolve_compile,
     seeded,
     steps_trained,
     train,
@@ -210,9 +212,12 @@ class TabularGAN(GeneratorModel):
                 batch = sampler.sample_train(B, rng)
                 return data[batch.rows], batch.cond, batch
 
+            compile_now = resolve_compile(config.compile, device)
+            forward = compiled(generator, compile_now, device)
+
             def generate(batch: Any) -> tuple[torch.Tensor, Any]:
                 noise = torch.randn(B, config.embedding_dim, generator=rng, device=device)
-                raw = generator(noise, batch.cond)
+                raw = forward(noise, batch.cond)
                 fake = heads(raw, rng)
 
                 def aux() -> torch.Tensor:
@@ -238,6 +243,7 @@ class TabularGAN(GeneratorModel):
                 pac=pac,
                 critic_steps=config.discriminator_steps,
                 amp=lambda: autocast(device, config.precision),
+                compile=compile_now,
             )
             ema = cls.generator_ema
             use_ema = config.rebalancing if ema == "auto" else bool(ema)
