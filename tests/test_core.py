@@ -122,6 +122,19 @@ def test_divergence_after_validation_keeps_the_best_validated_weights():
     assert module.weight.item() == 2.0  # the best scored, not the last finite (8)
 
 
+def _run(step, n_steps, log_every, **kwargs):
+    """run_steps on the CPU, quietly, with the two losses of _counting_step."""
+    return run_steps(
+        step,
+        ("a", "b"),
+        n_steps=n_steps,
+        log_every=log_every,
+        device=torch.device("cpu"),
+        verbose=False,
+        **kwargs,
+    )
+
+
 class _Recorder(Hook):
     """Logs every call; adds the module's weight to each record and asks to stop at ``stop_at``."""
 
@@ -151,15 +164,7 @@ def test_hooks_run_around_every_step_and_at_every_record():
     torch.nn.init.zeros_(module.weight)
     step, _ = _counting_step(module)
     calls = []
-    history = run_steps(
-        step,
-        ("a", "b"),
-        n_steps=5,
-        log_every=2,
-        device=torch.device("cpu"),
-        verbose=False,
-        hooks=[_Recorder(module, calls)],
-    )
+    history = _run(step, 5, 2, hooks=[_Recorder(module, calls)])
     steps = [c for c in calls if c[0] in ("before", "after")]
     assert steps == [(k, w) for i in range(5) for k, w in (("before", float(i)), ("after", i + 1.0))]
     assert [c for c in calls if c[0] == "record"] == [("record", 2), ("record", 4), ("record", 5)]
@@ -170,28 +175,12 @@ def test_a_hook_stops_training_and_divergence_skips_on_end():
     module = torch.nn.Linear(1, 1, bias=False)
     step, calls_n = _counting_step(module)
     calls = []
-    run_steps(
-        step,
-        ("a", "b"),
-        n_steps=30,
-        log_every=3,
-        device=torch.device("cpu"),
-        verbose=False,
-        hooks=[_Recorder(module, calls, stop_at=6)],
-    )
+    _run(step, 30, 3, hooks=[_Recorder(module, calls, stop_at=6)])
     assert calls_n["n"] == 6 and calls[-1] == ("end",)
     step, _ = _counting_step(module, nan_at=4)
     calls = []
     with pytest.warns(RuntimeWarning, match="non-finite"):
-        history = run_steps(
-            step,
-            ("a", "b"),
-            n_steps=30,
-            log_every=3,
-            device=torch.device("cpu"),
-            verbose=False,
-            hooks=[_Recorder(module, calls)],
-        )
+        history = _run(step, 30, 3, hooks=[_Recorder(module, calls)])
     assert calls[-1] == ("divergence",) and ("end",) not in calls and "weight" not in history[-1]
 
 
@@ -200,9 +189,7 @@ def test_moving_average_is_a_hook_that_follows_the_weights():
     torch.nn.init.zeros_(module.weight)
     step, _ = _counting_step(module)
     average = MovingAverage(module, decay=0.5)
-    run_steps(
-        step, ("a", "b"), n_steps=4, log_every=2, device=torch.device("cpu"), verbose=False, hooks=[average]
-    )
+    _run(step, 4, 2, hooks=[average])
     assert average.steps == 4
     expected = 0.0
     for t, w in enumerate([1.0, 2.0, 3.0, 4.0], start=1):
