@@ -19,8 +19,9 @@ measured fit time (epochs from the default run's seconds per epoch). A
 rows after each method (a 300-epoch ctgan fit takes about half an hour on
 2 cores), ``--merge`` reports from such files:
 
-    python benchmarks/bench_quality.py --protocol reference --seeds 1 --raw /tmp/q.csv
-    python benchmarks/bench_quality.py --protocol reference --merge /tmp/q.csv
+    python benchmarks/bench_quality.py --protocol reference --seeds 1 --raw /tmp/q0.csv
+    python benchmarks/bench_quality.py --protocol reference --seeds 2 --first-seed 1 --raw /tmp/q12.csv
+    python benchmarks/bench_quality.py --protocol reference --merge /tmp/q0.csv /tmp/q12.csv
 """
 
 from __future__ import annotations
@@ -177,6 +178,7 @@ def main() -> None:
     parser.add_argument("--protocol", choices=["equal", "reference"], default="equal")
     parser.add_argument("--epochs", type=int, default=30, help="epochs of the equal protocol")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0, help="run seeds first-seed, first-seed + 1, ...")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--data", default=None)
     parser.add_argument("--raw", default=None, help="write the rows so far to this CSV after each method")
@@ -192,7 +194,7 @@ def main() -> None:
     if args.merge:
         frame = pd.concat([pd.read_csv(p) for p in args.merge], ignore_index=True)
     else:
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             train, test = train_test_split(df, test_size=0.2, stratify=df["income"], random_state=seed)
             # reference: a fresh real sample (the held-out rows) for quality and detection,
             # the training rows themselves for TSTR

@@ -20,6 +20,7 @@ from ganaug.core._loop import (
     step_budget,
     steps_trained,
     train,
+    train_imputation,
 )
 from ganaug.core._model import GeneratorModel, seeded
 from ganaug.core._parallel import DataParallel, data_parallel
@@ -71,5 +72,6 @@ __all__ = [
     "stream",
     "stream_seed",
     "train",
+    "train_imputation",
     "wgan_gp_step",
 ]

@@ -231,3 +231,36 @@ def train(
         validation=validation,
         hooks=hooks,
     )
+
+
+def train_imputation(
+    step: Callable[[], torch.Tensor],
+    *,
+    n_rows: int,
+    batch_size: int,
+    epochs: int | str,
+    device: torch.device,
+    verbose: bool,
+    generator: torch.nn.Module,
+    validation: Validation | None = None,
+) -> list[dict]:
+    """:func:`train` as both imputation models (tables, images) run a :func:`~ganaug.core.gain_step`.
+
+    GAIN's three losses, the imputer's ``epochs="auto"`` rule
+    (:func:`imputation_steps`), at most 100 records, and the generator
+    kept at its last finite weights.
+    """
+    return train(
+        step,
+        ("loss_d", "loss_g", "loss_rec"),
+        n_rows=n_rows,
+        batch_size=batch_size,
+        epochs=epochs,
+        max_steps=None,
+        auto=imputation_steps,
+        device=device,
+        verbose=verbose,
+        keep=generator,
+        validation=validation,
+        max_records=100,
+    )

@@ -23,10 +23,9 @@ from ganaug.core import (
     autocast,
     current_parallel,
     gain_step,
-    imputation_steps,
     resolve_compile,
     seeded,
-    train,
+    train_imputation,
 )
 from ganaug.image._augment import box_mask
 from ganaug.image._encoder import ImageEncoder, Images
@@ -130,18 +129,14 @@ class InpaintingGAN(GeneratorModel):
                 amp=lambda: autocast(device, config.precision),
                 compile=resolve_compile(config.compile, device),
             )
-            history = train(
+            history = train_imputation(
                 step,
-                ("loss_d", "loss_g", "loss_rec"),
                 n_rows=n,
                 batch_size=B,
                 epochs=config.epochs,
-                max_steps=None,
-                auto=imputation_steps,
                 device=device,
                 verbose=config.verbose,
-                keep=model.generator,
-                max_records=100,
+                generator=model.generator,
             )
             parallel.finish(model.generator)
         model.generator.eval()

@@ -28,10 +28,9 @@ from ganaug.core import (
     autocast,
     current_parallel,
     gain_step,
-    imputation_steps,
     resolve_compile,
     seeded,
-    train,
+    train_imputation,
 )
 from ganaug.exceptions import DataWarning
 from ganaug.tabular._container import Container, Table
@@ -116,19 +115,15 @@ class ImputationGAN(GeneratorModel):
                 validation = Validation(
                     model.validation_score(*held, seed), model.generator, config.n_iter_no_change, config.tol
                 )
-            history = train(
+            history = train_imputation(
                 step,
-                ("loss_d", "loss_g", "loss_rec"),
                 n_rows=n,
                 batch_size=B,
                 epochs=config.epochs,
-                max_steps=None,
-                auto=imputation_steps,
                 device=device,
                 verbose=config.verbose,
-                keep=model.generator,
+                generator=model.generator,
                 validation=validation,
-                max_records=100,
             )
             parallel.finish(model.generator)
         model.generator.eval()
