@@ -62,23 +62,28 @@ AUTO_COMPILE_DEVICES: frozenset[str] = frozenset()
 
 
 def resolve(setting: bool | str, device: torch.device) -> bool:
-    """Whether to compile: ``compile=True``/``False`` as given; ``"auto"`` by :data:`AUTO_COMPILE_DEVICES`."""
-    if setting == "auto":
-        return device.type in AUTO_COMPILE_DEVICES
-    return bool(setting)
+    """Whether a fit compiles: ``True``/``False`` as given, ``"auto"`` by :data:`AUTO_COMPILE_DEVICES`.
 
-
-def compiled(module: torch.nn.Module, enabled: bool, device: torch.device) -> Callable[..., Any]:
-    """``module``'s forward through ``torch.compile`` when ``enabled`` and available, else the module.
-
-    Where compiling was asked for but is unavailable, warns once with the
-    reason (:class:`~ganaug.exceptions.CompileWarning`) and returns the
-    eager module.
+    Where compiling is asked for but unavailable on ``device``, warns once
+    for the fit, with the reason (:class:`~ganaug.exceptions.CompileWarning`),
+    and returns False: the fit trains eagerly.
     """
-    if not enabled:
-        return module
+    wanted = device.type in AUTO_COMPILE_DEVICES if setting == "auto" else bool(setting)
+    if not wanted:
+        return False
     reason = unavailable(device.type)
     if reason is not None:
-        warnings.warn(f"compile=True: training runs eagerly, because {reason}.", CompileWarning, stacklevel=3)
+        warnings.warn(f"compile=True: training runs eagerly, because {reason}.", CompileWarning, stacklevel=4)
+        return False
+    return True
+
+
+def compiled(module: torch.nn.Module, enabled: bool) -> Callable[..., Any]:
+    """``module``'s forward through ``torch.compile`` when ``enabled``, else the module itself.
+
+    ``enabled`` comes from :func:`resolve`, which checked that compiling is
+    available on the module's device.
+    """
+    if not enabled:
         return module
     return torch.compile(module, dynamic=False)

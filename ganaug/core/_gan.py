@@ -63,7 +63,7 @@ def wgan_gp_step(
     (:func:`ganaug.core._compile.compiled`); the penalty's call stays eager,
     as double backward cannot be compiled. Returns ``[loss_d, loss_g, loss_aux]``.
     """
-    score = compiled(critic, compile, next(critic.parameters()).device)
+    score = compiled(critic, compile)
 
     def step() -> torch.Tensor:
         for k in range(critic_steps):
@@ -119,7 +119,7 @@ def hinge_step(
     :class:`ganaug.core.MovingAverage`). ``compile``: the critic's calls go
     through ``torch.compile``. Returns ``[loss_d, loss_g, loss_aux]``.
     """
-    score = compiled(critic, compile, next(critic.parameters()).device)
+    score = compiled(critic, compile)
 
     def step() -> torch.Tensor:
         real, cond, context = draw()
@@ -184,8 +184,8 @@ def gain_step(
     """
     n = data.shape[0]
     device = data.device
-    forward_g = compiled(generator, compile, device)
-    forward_d = compiled(discriminator, compile, device)
+    forward_g = compiled(generator, compile)
+    forward_d = compiled(discriminator, compile)
     opt_g = adam(generator.parameters(), lr, device, betas=(0.9, 0.999))
     opt_d = adam(discriminator.parameters(), lr, device, betas=(0.9, 0.999))
     generator.train()

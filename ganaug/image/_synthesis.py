@@ -142,7 +142,7 @@ class ImageGAN(GeneratorModel):
                 return images[rows], labels, labels
 
             compile_now = resolve_compile(config.compile, device)
-            forward = compiled(generator, compile_now, device)
+            forward = compiled(generator, compile_now)
 
             def generate(labels: torch.Tensor) -> tuple[torch.Tensor, Any]:
                 noise = torch.randn(B, config.embedding_dim, generator=rng, device=device)

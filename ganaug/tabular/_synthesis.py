@@ -213,7 +213,7 @@ class TabularGAN(GeneratorModel):
                 return data[batch.rows], batch.cond, batch
 
             compile_now = resolve_compile(config.compile, device)
-            forward = compiled(generator, compile_now, device)
+            forward = compiled(generator, compile_now)
 
             def generate(batch: Any) -> tuple[torch.Tensor, Any]:
                 noise = torch.randn(B, config.embedding_dim, generator=rng, device=device)
