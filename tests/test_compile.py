@@ -43,8 +43,12 @@ def compiled_fit(table):
 
 
 def test_compiled_table_fit_samples_and_repeats_to_rounding(table, compiled_fit, tmp_path):
+    from torch._dynamo.utils import counters
+
     X, y = table
+    graphs = counters["stats"]["unique_graphs"]
     again = GANAugmenter(max_steps=20, batch_size=100, compile=True, random_state=0).fit(X, y)
+    assert counters["stats"]["unique_graphs"] == graphs  # same shapes: the compiled code is reused
     a, labels = compiled_fit.sample(200, y=1)
     np.testing.assert_allclose(a, again.sample(200, y=1)[0], rtol=0, atol=1e-3)
     assert np.isfinite(a).all() and (labels == 1).all()
