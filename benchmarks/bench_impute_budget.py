@@ -14,6 +14,12 @@ numeric entries, accuracy over removed categorical ones):
     RMSE does a shorter fit cost?
 
     python benchmarks/bench_impute_budget.py --parts rows budget --seeds 2
+
+Early stopping against the full budget (``impute_stopping_cpu.md``)::
+
+    python benchmarks/bench_impute_budget.py --seeds 2 --rows 1000 2000 5000 10000 \
+        --budget-datasets breast_cancer digits wine diabetes \
+        --settings "GANImputer (defaults)" early_stopping=True --name impute_stopping_cpu
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ SETTINGS = {
     "epochs=30, batch_size=256, learning_rate=3e-3": {"epochs": 30, "batch_size": 256, "learning_rate": 3e-3},
     "epochs=25": {"epochs": 25},
     "epochs=10": {"epochs": 10},
+    "early_stopping=True": {"early_stopping": True},
 }
 #: The ``budget`` part's settings unless ``--settings`` names others.
 BUDGETS = tuple(list(SETTINGS)[:4])
