@@ -119,15 +119,18 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         Seeds training and, with ``sample_posterior=True``, the draws.
     %(verbose)s
     early_stopping : "auto" or bool, default=False
-        Hold out ``validation_fraction`` of the rows, hide a fixed fifth of
-        their observed entries, and stop training when the generator's error
-        on those entries has not improved by ``tol`` in ``n_iter_no_change``
-        logging intervals; the best generator is kept. ``"auto"``: on for
-        tables of at least 1,000 rows. Off by default: on the benchmark
-        tables it either never stopped before the full budget (Adult) or
-        stopped early at a worse RMSE than the full run (digits).
+        Hide ``validation_fraction`` of the observed entries (at most 2,500,
+        in at most 10,000 rows) from training, and stop when the generator's
+        error on them has not improved by ``tol`` in ``n_iter_no_change``
+        logging intervals; the best generator is kept. The entries are hidden
+        within the training rows because completing those rows is what
+        ``transform`` is asked to do (a score on whole held-out rows rose
+        while the training rows' holes were still being filled better).
+        ``"auto"``: on for tables of at least 1,000 rows. Off by default:
+        STOPPING_RESULT
     validation_fraction : float, default=0.1
-        Share of rows held out when early stopping.
+        Share of the observed entries hidden from training when early
+        stopping.
     n_iter_no_change : int, default=10
         Patience of early stopping, in logging intervals (at most 100 per fit).
     tol : float, default=1e-4
