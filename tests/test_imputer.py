@@ -2,17 +2,21 @@
 
 import pickle
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from ganaug import GANImputer
+from ganaug.tabular import _imputation
 
 FAST = {"epochs": 20, "random_state": 0}
 
@@ -244,13 +248,49 @@ def test_in_pipeline_and_grid_search(correlated):
     assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
 
 
-def test_early_stopping_holds_out_rows_and_keeps_the_best(correlated):
+def test_early_stopping_holds_out_entries_and_keeps_the_best(correlated):
     _, X, _ = correlated
     imputer = GANImputer(epochs=40, early_stopping=True, n_iter_no_change=2, tol=10.0, random_state=0).fit(X)
     scores = [h["val_score"] for h in imputer.history_]
     assert all(np.isfinite(scores))
-    assert imputer.n_iter_ < 40 * (540 // 128)  # a tolerance of 10 stops it after 3 intervals
+    assert imputer.n_iter_ < 40 * (600 // 128)  # a tolerance of 10 stops it after 3 intervals
     assert len(scores) == 3
+    # the held-out entries are observed values: transform returns them unchanged
+    out = imputer.transform(X)
+    known = ~np.isnan(X)
+    np.testing.assert_array_equal(out[known], X[known])
+    assert not np.isnan(out).any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 60),
+    p=st.integers(1, 5),
+    fraction=st.floats(0.01, 0.5),
+    max_rows=st.integers(1, 80),
+    max_entries=st.integers(1, 200),
+    seed=st.integers(0, 2**16),
+)
+def test_held_entries_are_observed_hidden_from_training_and_bounded(
+    n, p, fraction, max_rows, max_entries, seed
+):
+    rng = np.random.default_rng(seed)
+    observed = rng.random((n, p)) < 0.7
+    layout = SimpleNamespace(position_columns=np.repeat(np.arange(p), 2))  # two encoded positions per column
+    encoded = rng.normal(size=(n, 2 * p)).astype(np.float32)
+    train, train_observed, (held_x, held_seen, hidden) = _imputation._hold_entries(
+        encoded, observed, layout, fraction, np.random.RandomState(seed), max_rows, max_entries
+    )
+    full_hidden = observed & ~train_observed
+    assert not (train_observed & ~observed).any()  # nothing unobserved becomes observed
+    assert full_hidden.sum() == hidden.sum() <= max_entries
+    assert hidden.sum() <= max(1, round(fraction * observed.sum()))
+    assert hidden.sum() >= 1 or not observed.any()  # a score needs at least one entry
+    assert len(held_x) == min(observed.any(axis=1).sum(), max_rows)
+    assert not (held_seen & hidden).any()  # a held entry is never shown as input
+    positions = full_hidden[:, layout.position_columns]
+    assert (train[positions] == 0).all()  # nor left in the training matrix
+    np.testing.assert_array_equal(train[~positions], encoded[~positions])
 
 
 @pytest.mark.parametrize(

@@ -363,10 +363,16 @@ MAX_VALIDATION_ENTRIES = 2_500
 
 
 def _hold_entries(
-    encoded: np.ndarray, observed: np.ndarray, layout: Any, fraction: float, rng: np.random.RandomState
+    encoded: np.ndarray,
+    observed: np.ndarray,
+    layout: Any,
+    fraction: float,
+    rng: np.random.RandomState,
+    max_rows: int = MAX_VALIDATION_ROWS,
+    max_entries: int = MAX_VALIDATION_ENTRIES,
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Hide ``fraction`` of the observed entries of up to ``MAX_VALIDATION_ROWS`` rows from training
-    (at most ``MAX_VALIDATION_ENTRIES`` entries).
+    """Hide ``fraction`` of the observed entries of up to ``max_rows`` rows from training
+    (at most ``max_entries`` entries).
 
     Returns the training matrix and mask (the held entries zeroed and marked
     missing) and ``held``: those rows' encoding, training mask and held
@@ -376,11 +382,11 @@ def _hold_entries(
     rows' holes were still being filled better, and stopped digits early at a
     worse RMSE than the full budget.
     """
-    n = len(encoded)
-    rows = np.sort(rng.choice(n, size=min(n, MAX_VALIDATION_ROWS), replace=False))
+    with_values = np.flatnonzero(observed.any(axis=1))
+    rows = np.sort(rng.choice(with_values, size=min(len(with_values), max_rows), replace=False))
     hidden = np.zeros_like(observed, dtype=bool)
     candidates = np.flatnonzero(observed[rows])
-    k = min(round(fraction * len(candidates)), MAX_VALIDATION_ENTRIES)
+    k = min(max(1, round(fraction * len(candidates))), max_entries, len(candidates))
     chosen = np.zeros(observed[rows].size, dtype=bool)
     chosen[rng.choice(candidates, size=k, replace=False)] = True
     hidden[rows] = chosen.reshape(len(rows), -1)
