@@ -34,8 +34,8 @@ Levers (``--levers``):
   classes (``TabularGAN.balanced_class_draws``) instead of by log-frequency;
 - ``ema``: rows sampled from an exponential moving average of the
   generator's weights (``TabularGAN.generator_ema = True``), as the image
-  engine does; ``no_ema``: without it. The EMA became the rebalancing
-  default (``generator_ema = "auto"``) after this ablation, so ``baseline``
+  engine does; ``no_ema``: without it. The EMA became the default
+  (``TabularGAN.generator_ema``) after this ablation, so ``baseline``
   means ``ema`` since then and ``no_ema`` is the earlier baseline (its rows
   equal the earlier runs' ``baseline`` rows).
 
@@ -69,7 +69,7 @@ ANCHORS = ("none", "none + tuned threshold", "RandomOverSampler", "SMOTE(NC)")
 def set_lever(lever: str) -> None:
     """Put the package in the state ``lever`` names (``baseline`` restores the defaults)."""
     TabularGAN.class_loss_weight, TabularGAN.class_loss_margin = 0.0, False
-    TabularGAN.balanced_class_draws, TabularGAN.generator_ema = False, "auto"
+    TabularGAN.balanced_class_draws, TabularGAN.generator_ema = False, True
     if lever == "baseline":
         return
     name, _, value = lever.partition("=")

@@ -125,11 +125,11 @@ class TabularGAN(GeneratorModel):
     #: the others. Off: measured in ``benchmarks/ablate_class_fidelity.py``.
     balanced_class_draws: bool = False
     #: Sample from an exponential moving average of the generator's weights (the image engine's
-    #: :class:`MovingAverage`). ``"auto"``: for the rebalancing budget (``config.rebalancing``,
-    #: the default ``fit_resample``), where ``benchmarks/ablate_class_fidelity.py`` measured it
-    #: (``class_fidelity_ablation_levers_cpu.md``); not for ``fit(X).sample(n)``, where it is
-    #: unmeasured. Without a validation split only: early stopping keeps its best live weights.
-    generator_ema: bool | str = "auto"
+    #: :class:`MovingAverage`), measured for ``fit_resample`` by ``benchmarks/ablate_class_fidelity.py``
+    #: (``class_fidelity_ablation_levers_cpu.md``) and for ``fit(X).sample(n)`` by
+    #: ``benchmarks/ablate_synthesis.py`` (``synthesis_ablation_cpu.md``: every Adult score better).
+    #: Without a validation split only: early stopping keeps its best live weights.
+    generator_ema: bool = True
 
     def __init__(
         self,
@@ -245,9 +245,7 @@ class TabularGAN(GeneratorModel):
                 amp=lambda: autocast(device, config.precision),
                 compile=compile_now,
             )
-            ema = cls.generator_ema
-            use_ema = config.rebalancing if ema == "auto" else bool(ema)
-            average = MovingAverage(generator) if use_ema and held is None else None
+            average = MovingAverage(generator) if cls.generator_ema and held is None else None
             validation = None
             if held is not None:
                 score = model.validation_score(held, draw_seed(np.random.RandomState(seed)))
