@@ -126,8 +126,10 @@ def main() -> None:
     write_markdown(
         f"image_budget_{args.per_class}_per_class_cpu",
         f"Image training length: {args.per_class * 10} MNIST digits, agreement against steps",
-        __doc__.split("\n\n")[1].replace("\n", " ") + "\n\n" + __doc__.split("\n\n")[2]
-        + f"\n\n{args.seeds} seeds; `epochs=\"auto\"` gave {int(frame['default steps'].iloc[0])} steps.",
+        __doc__.split("\n\n")[1].replace("\n", " ")
+        + "\n\n"
+        + __doc__.split("\n\n")[2]
+        + f'\n\n{args.seeds} seeds; `epochs="auto"` gave {int(frame["default steps"].iloc[0])} steps.',
         {"Mean ± std over seeds, per budget (generator steps)": table, "Against the longest budget": ratio},
     )
 
