@@ -17,22 +17,31 @@ shorter budgets keep, from one default fit per seed:
   to pool A's 2,500 digits in the CNN's features, beside the real-vs-real
   floor (pool B against pool A);
 - fit seconds of a budget: wall time from the start of ``fit`` to its step,
-  plus the fit's fixed cost after training (encoding, diversity check).
+  plus the fit's fixed cost after training (encoding, diversity check);
+- ``--ref REV``: the same default fit, on the same digits and seed, with the
+  package as it was at git revision ``REV`` (a temporary worktree, run in a
+  subprocess after this package's fits, never beside them), judged alike:
+  issue 26's "against today's main in the same run".
 
 Exits cleanly without ``../shared/data``.
 
     python benchmarks/bench_image_budget.py --seeds 3
+    python benchmarks/bench_image_budget.py --seeds 2 --budgets 3000 --ref e341d3a --name ...
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import mean_std, write_markdown
+from _common import ROOT, mean_std, write_markdown
 from bench_images import cnn_features, cnn_predict, load_pools, train_cnn
 
 from ganaug import GANAugmenter
@@ -68,7 +77,51 @@ class Snapshots:
         _hooks.MovingAverage.update = self._update
 
 
-def run(XA, yA, XB, yB, seed: int, per_class: int, budgets: tuple[int, ...]) -> list[dict]:
+#: Run in a subprocess with an older package first on the path: a default fit, 100 digits per class.
+_AT_REVISION = """
+import sys, time, numpy as np
+sys.path.insert(0, sys.argv[1])
+import ganaug
+from ganaug import GANAugmenter
+assert ganaug.__file__.startswith(sys.argv[1]), ganaug.__file__
+data = np.load(sys.argv[2])
+start = time.perf_counter()
+aug = GANAugmenter(random_state=int(sys.argv[3])).fit(data["X"], data["y"])
+seconds = time.perf_counter() - start
+codes = np.repeat(np.arange(10), 100)
+X_new, _ = aug.sample(len(codes), y=codes, random_state=int(sys.argv[3]))
+np.savez(sys.argv[2], X_new=X_new, seconds=seconds, steps=aug.n_iter_)
+"""
+
+
+def fit_at_revision(rev: str, X: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, float, int]:
+    """A default fit on ``(X, y)`` at git revision ``rev``: (1,000 generated digits, seconds, steps)."""
+    with tempfile.TemporaryDirectory() as folder:
+        tree, data = Path(folder) / "tree", Path(folder) / "data.npz"
+        np.savez(data, X=X, y=y)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), rev], check=True
+        )
+        try:
+            subprocess.run([sys.executable, "-c", _AT_REVISION, str(tree), str(data), str(seed)], check=True)
+            out = np.load(data)
+            return out["X_new"], float(out["seconds"]), int(out["steps"])
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+
+
+def judged(judge, feats_a: np.ndarray, X_new: np.ndarray, codes: np.ndarray) -> dict:
+    read = cnn_predict(judge, X_new)
+    return {
+        "agreement": float(np.mean(read == codes)),
+        "worst class agreement": float(min(np.mean(read[codes == c] == c) for c in range(10))),
+        "FD generated vs pool A": frechet_distance(cnn_features(judge, X_new), feats_a),
+    }
+
+
+def run(
+    XA, yA, XB, yB, seed: int, per_class: int, budgets: tuple[int, ...], refs: tuple[str, ...] = ()
+) -> list[dict]:
     rng = np.random.default_rng(seed)
     pick = np.concatenate([rng.choice(np.flatnonzero(yA == k), per_class, replace=False) for k in range(10)])
     X, y = XA[pick], yA[pick]
@@ -85,17 +138,29 @@ def run(XA, yA, XB, yB, seed: int, per_class: int, budgets: tuple[int, ...]) -> 
     for k in sorted(snaps.copies):
         generator.load_state_dict(snaps.copies[k])
         X_new, _ = aug.sample(len(codes), y=codes, random_state=seed)
-        read = cnn_predict(judge, X_new)
         rows.append(
             {
+                "package": "this tree",
                 "steps": k,
                 "seed": seed,
                 "fit (s)": snaps.seconds[k] + fixed_cost,
-                "agreement": float(np.mean(read == codes)),
-                "worst class agreement": float(min(np.mean(read[codes == c] == c) for c in range(10))),
-                "FD generated vs pool A": frechet_distance(cnn_features(judge, X_new), feats_a),
+                **judged(judge, feats_a, X_new, codes),
                 "FD floor (pool B vs pool A)": floor,
                 "default steps": aug.n_iter_,
+            }
+        )
+        print(rows[-1], flush=True)
+    for rev in refs:
+        X_new, seconds, steps = fit_at_revision(rev, X, y, seed)
+        rows.append(
+            {
+                "package": f"at {rev}",
+                "steps": steps,
+                "seed": seed,
+                "fit (s)": seconds,
+                **judged(judge, feats_a, X_new, codes),
+                "FD floor (pool B vs pool A)": floor,
+                "default steps": steps,
             }
         )
         print(rows[-1], flush=True)
@@ -107,24 +172,27 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--per-class", type=int, default=10)
     parser.add_argument("--budgets", type=int, nargs="+", default=list(BUDGETS))
+    parser.add_argument("--ref", nargs="*", default=[], help="git revisions whose default fit runs too")
+    parser.add_argument("--name", default=None, help="results file stem")
     args = parser.parse_args()
     XA, yA, XB, yB = load_pools()
     rows = []
     for seed in range(args.seeds):
-        rows += run(XA, yA, XB, yB, seed, args.per_class, tuple(args.budgets))
+        rows += run(XA, yA, XB, yB, seed, args.per_class, tuple(args.budgets), tuple(args.ref))
     frame = pd.DataFrame(rows)
-    table = mean_std(frame.drop(columns="default steps"), ["steps"])
-    means = frame.groupby("steps").mean(numeric_only=True)
-    full = means.loc[means.index.max()]
+    by = ["package", "steps"]
+    table = mean_std(frame.drop(columns="default steps"), by)
+    means = frame.groupby(by).mean(numeric_only=True)
+    full = means.loc[("this tree", max(args.budgets))]
     ratio = pd.DataFrame(
         {
-            "speed-up over the longest": full["fit (s)"] / means["fit (s)"],
-            "agreement minus the longest's": means["agreement"] - full["agreement"],
+            "speed-up over this tree's longest": full["fit (s)"] / means["fit (s)"],
+            "agreement minus this tree's longest": means["agreement"] - full["agreement"],
             "FD / floor": means["FD generated vs pool A"] / means["FD floor (pool B vs pool A)"],
         }
     )
     write_markdown(
-        f"image_budget_{args.per_class}_per_class_cpu",
+        args.name or f"image_budget_{args.per_class}_per_class_cpu",
         f"Image training length: {args.per_class * 10} MNIST digits, agreement against steps",
         __doc__.split("\n\n")[1].replace("\n", " ")
         + "\n\n"
