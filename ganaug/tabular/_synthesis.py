@@ -130,6 +130,8 @@ class TabularGAN(GeneratorModel):
     #: ``benchmarks/ablate_synthesis.py`` (``synthesis_ablation_cpu.md``: every Adult score better).
     #: Without a validation split only: early stopping keeps its best live weights.
     generator_ema: bool = True
+    #: Decay of that average (``benchmarks/ablate_synthesis.py`` measured 0.998 and 0.9995 beside it).
+    ema_decay: float = 0.999
 
     def __init__(
         self,
@@ -245,7 +247,7 @@ class TabularGAN(GeneratorModel):
                 amp=lambda: autocast(device, config.precision),
                 compile=compile_now,
             )
-            average = MovingAverage(generator) if cls.generator_ema and held is None else None
+            average = MovingAverage(generator, cls.ema_decay) if cls.generator_ema and held is None else None
             validation = None
             if held is not None:
                 score = model.validation_score(held, draw_seed(np.random.RandomState(seed)))
