@@ -130,21 +130,26 @@ class Validation(Hook):
 class MovingAverage(Hook):
     """Exponential moving average of a module's weights (the copy used for sampling).
 
-    ``decay`` ramps up as ``(1 + t) / (10 + t)`` so early averages are not
-    dominated by the random initialisation; buffers (batch-norm statistics)
-    are copied from the live module. As a hook, it updates after every step.
+    ``decay`` ramps up as ``(1 + t) / (warmup + t)`` so early averages are
+    not dominated by the random initialisation; the ramp stays below 0.999
+    for the first ``999 * warmup - 1000`` steps (8,990 at ``warmup=10``), so
+    in shorter fits it, not ``decay``, sets how far back the average reaches
+    (about the last ``t / (warmup - 1)`` steps). Buffers (batch-norm
+    statistics) are copied from the live module. As a hook, it updates after
+    every step.
     """
 
-    def __init__(self, module: torch.nn.Module, decay: float = 0.999) -> None:
+    def __init__(self, module: torch.nn.Module, decay: float = 0.999, warmup: float = 10.0) -> None:
         self.module = module
         self.average = copy.deepcopy(module).eval().requires_grad_(False)
         self.decay = decay
+        self.warmup = warmup
         self.steps = 0
 
     @torch.no_grad()
     def update(self) -> None:
         self.steps += 1
-        decay = min(self.decay, (1 + self.steps) / (10 + self.steps))
+        decay = min(self.decay, (1 + self.steps) / (self.warmup + self.steps))
         torch._foreach_lerp_(list(self.average.parameters()), list(self.module.parameters()), 1.0 - decay)
         for mine, theirs in zip(self.average.buffers(), self.module.buffers(), strict=True):
             mine.copy_(theirs)

@@ -130,8 +130,10 @@ class TabularGAN(GeneratorModel):
     #: ``benchmarks/ablate_synthesis.py`` (``synthesis_ablation_cpu.md``: every Adult score better).
     #: Without a validation split only: early stopping keeps its best live weights.
     generator_ema: bool = True
-    #: Decay of that average (``benchmarks/ablate_synthesis.py`` measured 0.998 and 0.9995 beside it).
+    #: Decay and warm-up of that average (:class:`MovingAverage`; ``benchmarks/ablate_synthesis.py``
+    #: measured longer and shorter averages beside them).
     ema_decay: float = 0.999
+    ema_warmup: float = 10.0
 
     def __init__(
         self,
@@ -247,7 +249,9 @@ class TabularGAN(GeneratorModel):
                 amp=lambda: autocast(device, config.precision),
                 compile=compile_now,
             )
-            average = MovingAverage(generator, cls.ema_decay) if cls.generator_ema and held is None else None
+            average = None
+            if cls.generator_ema and held is None:
+                average = MovingAverage(generator, cls.ema_decay, cls.ema_warmup)
             validation = None
             if held is not None:
                 score = model.validation_score(held, draw_seed(np.random.RandomState(seed)))
