@@ -184,15 +184,17 @@ def test_a_hook_stops_training_and_divergence_skips_on_end():
     assert calls[-1] == ("divergence",) and ("end",) not in calls and "weight" not in history[-1]
 
 
-def test_moving_average_is_a_hook_that_follows_the_weights():
+@pytest.mark.parametrize("decay, warmup", [(0.5, 10.0), (0.7, 2.0), (0.5, 2.0)])
+def test_moving_average_is_a_hook_that_follows_the_weights(decay, warmup):
+    """The decay is capped by the ramp ``(1 + t) / (warmup + t)``: always, at first, never."""
     module = torch.nn.Linear(1, 1, bias=False)
     torch.nn.init.zeros_(module.weight)
     step, _ = _counting_step(module)
-    average = MovingAverage(module, decay=0.5)
+    average = MovingAverage(module, decay=decay, warmup=warmup)
     _run(step, 4, 2, hooks=[average])
     assert average.steps == 4
     expected = 0.0
     for t, w in enumerate([1.0, 2.0, 3.0, 4.0], start=1):
-        decay = min(0.5, (1 + t) / (10 + t))
-        expected = decay * expected + (1 - decay) * w
+        rate = min(decay, (1 + t) / (warmup + t))
+        expected = rate * expected + (1 - rate) * w
     assert average.average.weight.item() == pytest.approx(expected)
