@@ -1,6 +1,7 @@
 """Fixed-seed fingerprints: does a change alter what the estimators return for a given random_state?
 
 Hashes (SHA-256 of the output bytes) of a tabular GANAugmenter's ``fit_resample`` and ``sample``,
+of ``fit(X).sample(n)`` (no labels: synthesis),
 a GANImputer's ``transform`` on a table and on images, and an image GANAugmenter's ``sample``,
 each a short fit on the CPU with ``random_state=0`` (CPU fits are bit-identical from run to
 run). ``--ref REV`` also computes them with the package as it was at git revision ``REV`` (a
@@ -51,6 +52,8 @@ def fingerprints() -> dict[str, str]:
     out["tabular fit_resample"] = _digest(X_res.drop(columns="kind"), X_res["kind"] == "hi", y_res)
     X_new, _ = aug.sample(50, y=1, random_state=1)
     out["tabular sample"] = _digest(X_new.drop(columns="kind"), X_new["kind"] == "hi")
+    synth = GANAugmenter(max_steps=30, random_state=0).fit(frame).sample(50, random_state=1)[0]
+    out["tabular fit(X).sample"] = _digest(synth.drop(columns="kind"), synth["kind"] == "hi")
     holed = X.copy()
     holed[np.random.default_rng(0).random(X.shape) < 0.2] = np.nan
     out["imputer transform"] = _digest(GANImputer(epochs=3, random_state=0).fit_transform(holed))
