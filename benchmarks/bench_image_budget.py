@@ -26,7 +26,8 @@ shorter budgets keep, from one default fit per seed:
 Exits cleanly without ``../shared/data``.
 
     python benchmarks/bench_image_budget.py --seeds 3
-    python benchmarks/bench_image_budget.py --seeds 2 --budgets 3000 --ref e341d3a --name ...
+    python benchmarks/bench_image_budget.py --seeds 2 --budgets 3000 --ref e8f97f7 \
+        --name image_fit_vs_issue26_main_cpu
 """
 
 from __future__ import annotations

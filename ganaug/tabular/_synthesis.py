@@ -127,7 +127,8 @@ class TabularGAN(GeneratorModel):
     #: Sample from an exponential moving average of the generator's weights (the image engine's
     #: :class:`MovingAverage`), measured for ``fit_resample`` by ``benchmarks/ablate_class_fidelity.py``
     #: (``class_fidelity_ablation_levers_cpu.md``) and for ``fit(X).sample(n)`` by
-    #: ``benchmarks/ablate_synthesis.py`` (``synthesis_ablation_cpu.md``: every Adult score better).
+    #: ``benchmarks/ablate_synthesis.py`` (``synthesis_ablation_cpu.md``: shapes, pairs, detection
+    #: and TSTR better).
     #: Without a validation split only: early stopping keeps its best live weights.
     generator_ema: bool = True
     #: Decay and warm-up of that average (:class:`MovingAverage`; ``benchmarks/ablate_synthesis.py``
