@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +40,19 @@ ADULT_DISCRETE = [
     "native-country",
     "income",
 ]
+
+
+@contextmanager
+def worktree(rev: str) -> Iterator[Path]:
+    """A temporary git worktree of this repository at revision ``rev`` (removed on exit)."""
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "tree"
+        add = ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), rev]
+        subprocess.run(add, check=True)
+        try:
+            yield tree
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
 
 
 def machine() -> str:

@@ -36,13 +36,11 @@ import argparse
 import copy
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import ROOT, mean_std, write_markdown
+from _common import mean_std, worktree, write_markdown
 from bench_images import cnn_features, cnn_predict, load_pools, train_cnn
 
 from ganaug import GANAugmenter
@@ -97,18 +95,12 @@ np.savez(sys.argv[2], X_new=X_new, seconds=seconds, steps=aug.n_iter_)
 
 def fit_at_revision(rev: str, X: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, float, int]:
     """A default fit on ``(X, y)`` at git revision ``rev``: (1,000 generated digits, seconds, steps)."""
-    with tempfile.TemporaryDirectory() as folder:
-        tree, data = Path(folder) / "tree", Path(folder) / "data.npz"
+    with worktree(rev) as tree:
+        data = tree.parent / "data.npz"
         np.savez(data, X=X, y=y)
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), rev], check=True
-        )
-        try:
-            subprocess.run([sys.executable, "-c", _AT_REVISION, str(tree), str(data), str(seed)], check=True)
-            out = np.load(data)
-            return out["X_new"], float(out["seconds"]), int(out["steps"])
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+        subprocess.run([sys.executable, "-c", _AT_REVISION, str(tree), str(data), str(seed)], check=True)
+        out = np.load(data)
+        return out["X_new"], float(out["seconds"]), int(out["steps"])
 
 
 def judged(judge, feats_a: np.ndarray, X_new: np.ndarray, codes: np.ndarray) -> dict:

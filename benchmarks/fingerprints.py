@@ -18,9 +18,10 @@ import hashlib
 import json
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
+
+from _common import worktree
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,22 +68,17 @@ def fingerprints() -> dict[str, str]:
 
 
 def _at_revision(rev: str) -> dict[str, str]:
-    with tempfile.TemporaryDirectory() as folder:
-        tree = Path(folder) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev], check=True)
-        try:
-            code = (
-                f"import sys, json; sys.path.insert(0, {str(tree)!r}); "
-                f"sys.path.insert(1, {str(ROOT / 'benchmarks')!r}); "
-                "import ganaug, fingerprints; assert ganaug.__file__.startswith(sys.path[0]); "
-                "print(json.dumps(fingerprints.fingerprints()))"
-            )
-            done = subprocess.run(
-                [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=folder
-            )
-            return json.loads(done.stdout.strip().splitlines()[-1])
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+    with worktree(rev) as tree:
+        code = (
+            f"import sys, json; sys.path.insert(0, {str(tree)!r}); "
+            f"sys.path.insert(1, {str(ROOT / 'benchmarks')!r}); "
+            "import ganaug, fingerprints; assert ganaug.__file__.startswith(sys.path[0]); "
+            "print(json.dumps(fingerprints.fingerprints()))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=tree.parent
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
