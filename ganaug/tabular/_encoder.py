@@ -6,8 +6,11 @@ Modes are, in order: the Gaussian components of the column's mixture (fitted
 for all columns at once, see ``_mixture.py``), the column's *point masses*
 (values that alone hold at least ``point_mass_threshold`` of the rows, such as
 ``capital-gain == 0`` in Adult) and, when the column had missing values, a
-*missing* mode. Categorical columns are one-hot, with a missing slot when the
-column had missing values. The encoder knows nothing about torch.
+*missing* mode. With ``continuous="quantile"`` the mixtures are fitted to the
+values' normal scores (an empirical quantile transform of each column's
+non-point values) instead of the values themselves. Categorical columns are
+one-hot, with a missing slot when the column had missing values. The encoder
+knows nothing about torch.
 """
 
 from __future__ import annotations
@@ -49,6 +52,10 @@ PLAIN_MAX_CODES = 254
 _ID_SHARE = 0.9
 #: Float columns keep their decimals when every value has at most this many.
 _MAX_DECIMALS = 6
+#: Most quantiles that ``continuous="quantile"`` keeps per column (scikit-learn's QuantileTransformer default).
+_N_QUANTILES = 1000
+#: Normal scores are taken of probabilities clipped to [_P_CLIP, 1 - _P_CLIP] (about +-5.2 standard deviations).
+_P_CLIP = 1e-7
 
 
 def _decimals(values: np.ndarray) -> int | None:
@@ -136,9 +143,13 @@ class TabularEncoder:
         ``max_categories - 1`` most frequent ones as their own slots and
         groups the others in one shared slot, decoded to one of them at their
         observed rates (with a warning naming the column). ``None``: no limit.
-    continuous : {"modes", "scalar"}, default="modes"
-        ``"modes"``: mode-specific normalisation (for synthesis). ``"scalar"``:
-        one standardised value per column with a linear head, whose squared
+    continuous : {"modes", "quantile", "scalar"}, default="modes"
+        ``"modes"``: mode-specific normalisation (for synthesis).
+        ``"quantile"``: the same, on each value's normal score (its rank in
+        the column's non-point values, through the inverse normal CDF, as
+        scikit-learn's ``QuantileTransformer(output_distribution="normal")``);
+        decoding maps back by the stored quantiles. ``"scalar"``: one
+        standardised value per column with a linear head, whose squared
         error is the natural loss of an imputer.
     missing : {"category", "unobserved"}, default="category"
         ``"category"``: a missing value is information, encoded as its own
@@ -261,6 +272,9 @@ class TabularEncoder:
         elif cont:
             values = np.column_stack(cont_values)
             gauss = self._gaussian_mask(values, cont)
+            if self.continuous == "quantile":
+                self.quantiles_ = _fit_quantiles(values, gauss)
+                values = self._scores(values, gauss)
             self.mixtures_ = fit_column_mixtures(values, gauss, n_components=self.n_modes, rng=rng)
         else:
             self.mixtures_ = ColumnMixtures(*(np.zeros((0, 0)),) * 3, np.zeros((0, 0), bool))
@@ -501,6 +515,8 @@ class TabularEncoder:
             else:
                 on_point, point_idx = self._point_match(values, cont)
                 gauss = ~missing & ~on_point
+                if self.continuous == "quantile":
+                    values = self._scores(values, gauss)
                 comp = self.mixtures_.assign(values, gauss)
                 n_gauss = np.array([g for g, _ in self._mode_counts])
                 n_point = np.array([p for _, p in self._mode_counts])
@@ -604,11 +620,52 @@ class TabularEncoder:
         points = _points_matrix(cont, fill=0.0)
         point_idx = np.clip(mode - n_gauss, 0, points.shape[1] - 1)
         point_val = np.take_along_axis(points, point_idx.T, axis=1).T
-        return np.where(
-            mode < n_gauss,
-            mean + _ALPHA_SCALE * std * alpha,
-            np.where(mode < n_gauss + n_point, point_val, np.nan),
-        )
+        gaussian = mean + _ALPHA_SCALE * std * alpha
+        if self.continuous == "quantile":
+            gaussian = _from_scores(gaussian, self.quantiles_)
+        return np.where(mode < n_gauss, gaussian, np.where(mode < n_gauss + n_point, point_val, np.nan))
+
+    def _scores(self, values: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """Normal scores of the entries ``where`` selects (the others are returned as they are)."""
+        out = values.copy()
+        for j in range(values.shape[1]):
+            rows = where[:, j]
+            out[rows, j] = _to_scores(values[rows, j], self.quantiles_[j])
+        return out
+
+
+def _fit_quantiles(values: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Per column, ``_N_QUANTILES`` (or fewer, repeated) quantiles of the selected entries."""
+    levels = np.linspace(0.0, 1.0, _N_QUANTILES)
+    out = np.zeros((values.shape[1], _N_QUANTILES))
+    for j in range(values.shape[1]):
+        column = values[where[:, j], j]
+        if column.size:
+            out[j] = np.quantile(column, levels)
+    return out
+
+
+def _to_scores(x: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """Normal scores of ``x`` against a column's quantiles.
+
+    Ties (an integer column's value that spans many quantiles) map to the
+    middle of their run, by averaging the interpolation from both ends, as
+    scikit-learn's ``QuantileTransformer`` does.
+    """
+    from scipy.special import ndtri
+
+    levels = np.linspace(0.0, 1.0, quantiles.size)
+    p = 0.5 * (np.interp(x, quantiles, levels) - np.interp(-x, -quantiles[::-1], -levels[::-1]))
+    return ndtri(np.clip(p, _P_CLIP, 1.0 - _P_CLIP))
+
+
+def _from_scores(z: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """Values of normal scores ``z`` (n_rows, n_columns) through each column's quantiles."""
+    from scipy.special import ndtr
+
+    levels = np.linspace(0.0, 1.0, quantiles.shape[1])
+    p = ndtr(z)
+    return np.column_stack([np.interp(p[:, j], levels, quantiles[j]) for j in range(z.shape[1])])
 
 
 def _set_one_hot(out: np.ndarray, start: np.ndarray, index: np.ndarray, where: np.ndarray) -> None:

@@ -424,6 +424,11 @@ class TabularSynthesizer:
     #: number, and column shapes and TSTR stay where they are without detection while pair trends
     #: rise; dropped, shapes and TSTR fall.
     model_dependents: bool = True
+    #: How the encoder normalises continuous columns (:class:`TabularEncoder`'s ``continuous``) and
+    #: how many mixture modes it fits per column before pruning; ``benchmarks/ablate_synthesis.py``
+    #: measures the quantile transform against mode-specific normalisation.
+    continuous_encoding: str = "modes"
+    n_modes: int = 10
 
     def __init__(
         self,
@@ -471,7 +476,11 @@ class TabularSynthesizer:
         """Encode ``table`` and train the GAN, conditioned on class ``codes`` when given."""
         modelled, categorical = self._modelled(table)
         self.encoder = TabularEncoder(
-            categorical, max_categories=self.max_categories, random_state=seeds.seed("encoder")
+            categorical,
+            n_modes=self.n_modes,
+            max_categories=self.max_categories,
+            continuous=self.continuous_encoding,
+            random_state=seeds.seed("encoder"),
         )
         self.encoder.fit(modelled)
         supervised = codes is not None
