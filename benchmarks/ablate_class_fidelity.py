@@ -38,6 +38,10 @@ Levers (``--levers``):
   (``TabularGAN.generator_ema``) after this ablation, so ``baseline``
   means ``ema`` since then and ``no_ema`` is the earlier baseline (its rows
   equal the earlier runs' ``baseline`` rows).
+- ``quantile``: continuous columns encoded on their normal scores (an
+  empirical quantile transform) before the mixture modes
+  (``TabularSynthesizer.continuous_encoding = "quantile"``), which
+  ``ablate_synthesis.py`` measured for ``fit(X).sample(n)``.
 
 Seeds are the outer loop; ``--raw`` keeps the rows after each task and
 ``--merge`` reports from several raw files.
@@ -61,7 +65,7 @@ from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 
 from ganaug import GANAugmenter
 from ganaug.metrics import class_fidelity
-from ganaug.tabular._synthesis import TabularGAN
+from ganaug.tabular._synthesis import TabularGAN, TabularSynthesizer
 
 ANCHORS = ("none", "none + tuned threshold", "RandomOverSampler", "SMOTE(NC)")
 
@@ -70,11 +74,14 @@ def set_lever(lever: str) -> None:
     """Put the package in the state ``lever`` names (``baseline`` restores the defaults)."""
     TabularGAN.class_loss_weight, TabularGAN.class_loss_margin = 0.0, False
     TabularGAN.balanced_class_draws, TabularGAN.generator_ema = False, True
+    TabularSynthesizer.continuous_encoding = "modes"
     if lever == "baseline":
         return
     name, _, value = lever.partition("=")
     if lever == "balanced_draws":
         TabularGAN.balanced_class_draws = True
+    elif lever == "quantile":
+        TabularSynthesizer.continuous_encoding = "quantile"
     elif lever in ("ema", "no_ema"):
         TabularGAN.generator_ema = lever == "ema"
     elif name in ("class_loss", "class_loss_margin"):

@@ -49,18 +49,20 @@ def _assert_same(left: pd.DataFrame, right: pd.DataFrame) -> None:
             pd.testing.assert_series_equal(left[c].dropna(), right[c].dropna(), check_names=False)
 
 
-@given(tables())
-def test_round_trip(frame):
-    encoder = TabularEncoder(random_state=0).fit(frame)
+@pytest.mark.parametrize("continuous", ["modes", "quantile"])
+@given(frame=tables())
+def test_round_trip(frame, continuous):
+    encoder = TabularEncoder(continuous=continuous, random_state=0).fit(frame)
     Z = encoder.transform(frame)
     assert Z.dtype == np.float32 and Z.shape == (len(frame), encoder.layout_.width)
     _assert_same(encoder.inverse_transform(Z), frame)
 
 
-@given(tables(), st.integers(0, 2**31 - 1))
-def test_decoding_any_output_respects_training_support(frame, seed):
+@pytest.mark.parametrize("continuous", ["modes", "quantile"])
+@given(frame=tables(), seed=st.integers(0, 2**31 - 1))
+def test_decoding_any_output_respects_training_support(frame, seed, continuous):
     """Whatever a generator outputs, decoded values stay in range, categories stay known."""
-    encoder = TabularEncoder(random_state=0).fit(frame)
+    encoder = TabularEncoder(continuous=continuous, random_state=0).fit(frame)
     rng = np.random.default_rng(seed)
     Z = rng.uniform(-1, 1, size=(50, encoder.layout_.width))
     out = encoder.inverse_transform(Z)
@@ -182,3 +184,21 @@ def test_scalar_unobserved_mode_round_trips_observed_entries(frame):
             )
         else:
             assert left.tolist() == right.tolist()
+
+
+def test_quantile_encoding_gaussianises_a_skewed_column_and_keeps_its_point_mass():
+    rng = np.random.default_rng(0)
+    gain = np.where(rng.random(3000) < 0.6, 0.0, rng.lognormal(8, 1.5, 3000))
+    frame = pd.DataFrame({"gain": gain, "ties": rng.integers(0, 5, 3000)})
+    encoder = TabularEncoder(continuous="quantile", random_state=0).fit(frame)
+    positive = gain > 0
+    scores = encoder._scores(frame.to_numpy(float), np.column_stack([positive, np.ones(3000, bool)]))
+    z = scores[positive, 0]
+    assert abs(z.mean()) < 0.05 and abs(z.std() - 1) < 0.05  # log-normal in, standard normal out
+    ties = scores[:, 1]
+    assert len(np.unique(ties)) == 5 and np.all(np.diff(np.unique(ties)) > 0)  # ties: one score per value
+    assert np.all(np.diff(ties[np.argsort(frame["ties"].to_numpy(), kind="stable")]) >= 0)  # monotone
+    back = encoder.inverse_transform(encoder.transform(frame))
+    assert (back["gain"] == 0).sum() == (~positive).sum()  # the point mass is still its own mode
+    np.testing.assert_allclose(back["gain"], frame["gain"], rtol=1e-4)
+    assert back["ties"].equals(frame["ties"])

@@ -9,13 +9,14 @@ import pytest
 from sklearn.datasets import make_classification
 
 from ganaug import GANAugmenter
-from ganaug.tabular._synthesis import TabularGAN
+from ganaug.tabular._synthesis import TabularGAN, TabularSynthesizer
 
 LEVERS = {
     "class loss": {"class_loss_weight": 1.0},
     "class loss with margin": {"class_loss_weight": 1.0, "class_loss_margin": True},
     "balanced class draws": {"balanced_class_draws": True},
     "live generator (no EMA)": {"generator_ema": False},
+    "quantile-transformed continuous columns": {"continuous_encoding": "quantile"},
 }
 
 
@@ -34,6 +35,7 @@ def test_levers_default():
     assert not TabularGAN.class_loss_margin
     assert not TabularGAN.balanced_class_draws
     assert TabularGAN.generator_ema is True  # rows come from the generator's moving average
+    assert TabularSynthesizer.continuous_encoding == "modes"
 
 
 @pytest.mark.parametrize("lever", list(LEVERS))
@@ -41,7 +43,7 @@ def test_each_lever_trains_and_acts(lever, table, monkeypatch):
     X, y = table
     _, (base, _) = _sample(X, y)
     for name, value in LEVERS[lever].items():
-        monkeypatch.setattr(TabularGAN, name, value)
+        monkeypatch.setattr(TabularSynthesizer if name == "continuous_encoding" else TabularGAN, name, value)
     aug, (rows, labels) = _sample(X, y)
     assert np.isfinite(rows).all() and (labels == 1).all()
     assert not np.array_equal(rows, base)

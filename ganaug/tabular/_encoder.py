@@ -52,9 +52,9 @@ PLAIN_MAX_CODES = 254
 _ID_SHARE = 0.9
 #: Float columns keep their decimals when every value has at most this many.
 _MAX_DECIMALS = 6
-#: Most quantiles that ``continuous="quantile"`` keeps per column (scikit-learn's QuantileTransformer default).
+#: Quantiles that ``continuous="quantile"`` keeps per column (QuantileTransformer's default).
 _N_QUANTILES = 1000
-#: Normal scores are taken of probabilities clipped to [_P_CLIP, 1 - _P_CLIP] (about +-5.2 standard deviations).
+#: Normal scores of probabilities clipped to [_P_CLIP, 1 - _P_CLIP] (about +-5.2 standard deviations).
 _P_CLIP = 1e-7
 
 
