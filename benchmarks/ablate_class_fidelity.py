@@ -41,7 +41,11 @@ Levers (``--levers``):
 - ``quantile``: continuous columns encoded on their normal scores (an
   empirical quantile transform) before the mixture modes
   (``TabularSynthesizer.continuous_encoding = "quantile"``), which
-  ``ablate_synthesis.py`` measured for ``fit(X).sample(n)``.
+  ``ablate_synthesis.py`` measured for ``fit(X).sample(n)``; ``modes``:
+  ctgan's mode-specific normalisation of the raw values. The quantile
+  transform became the default after this ablation
+  (``class_fidelity_ablation_quantile_cpu.md``, where ``baseline`` was
+  ``modes``).
 
 Seeds are the outer loop; ``--raw`` keeps the rows after each task and
 ``--merge`` reports from several raw files.
@@ -67,6 +71,7 @@ from ganaug import GANAugmenter
 from ganaug.metrics import class_fidelity
 from ganaug.tabular._synthesis import TabularGAN, TabularSynthesizer
 
+DEFAULT_ENCODING = TabularSynthesizer.continuous_encoding
 ANCHORS = ("none", "none + tuned threshold", "RandomOverSampler", "SMOTE(NC)")
 
 
@@ -74,14 +79,14 @@ def set_lever(lever: str) -> None:
     """Put the package in the state ``lever`` names (``baseline`` restores the defaults)."""
     TabularGAN.class_loss_weight, TabularGAN.class_loss_margin = 0.0, False
     TabularGAN.balanced_class_draws, TabularGAN.generator_ema = False, True
-    TabularSynthesizer.continuous_encoding = "modes"
+    TabularSynthesizer.continuous_encoding = DEFAULT_ENCODING
     if lever == "baseline":
         return
     name, _, value = lever.partition("=")
     if lever == "balanced_draws":
         TabularGAN.balanced_class_draws = True
-    elif lever == "quantile":
-        TabularSynthesizer.continuous_encoding = "quantile"
+    elif lever in ("quantile", "modes"):
+        TabularSynthesizer.continuous_encoding = lever
     elif lever in ("ema", "no_ema"):
         TabularGAN.generator_ema = lever == "ema"
     elif name in ("class_loss", "class_loss_margin"):

@@ -46,8 +46,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
     model, and :meth:`sample` draws new samples from either.
 
     Tables (2-D arrays, lists of rows, DataFrames) get CTGAN's model
-    (mode-specific normalisation, residual generator, PacGAN critic, WGAN-GP,
-    training-by-sampling) with a vectorised encoder. Images (``(n, H, W)``,
+    (mode-specific normalisation, here of each column's quantile-normal
+    scores, residual generator, PacGAN critic, WGAN-GP, training-by-sampling)
+    with a vectorised encoder. Images (``(n, H, W)``,
     ``(n, C, H, W)``, ``(n, H, W, C)``, or flattened rows with
     ``image_shape``) get a conditional convolutional GAN: label embedding in
     the generator, a spectrally normalised projection critic, the hinge loss,

@@ -87,7 +87,12 @@ class OutputHeads(nn.Module):
         return e / ((e @ self.softmax_members) @ self.softmax_members.T).clamp_min(1e-30)
 
     def forward(
-        self, raw: torch.Tensor, rng: torch.Generator, tau: float = 0.2, hard: bool = False
+        self,
+        raw: torch.Tensor,
+        rng: torch.Generator,
+        tau: float = 0.2,
+        hard: bool = False,
+        temperature: float = 1.0,
     ) -> torch.Tensor:
         """Gumbel-softmax every softmax span, tanh the tanh positions, keep linear ones.
 
@@ -95,13 +100,16 @@ class OutputHeads(nn.Module):
         Gumbel-perturbed logits instead: their argmax inside each span is an
         exact sample of the span's categorical distribution (the Gumbel-max
         trick), which is all a decoder reading spans by argmax needs, without
-        building one-hot blocks.
+        building one-hot blocks. ``temperature`` (generation only) divides
+        the logits first: below 1 each span's draw leans to its likelier
+        categories.
         """
         with torch.autocast(raw.device.type, enabled=False):
             raw = raw.float()
             out = torch.where(self.is_tanh, torch.tanh(raw), raw)
             if self.has_softmax:
-                noisy = raw + gumbel_noise(raw.shape, raw, rng)  # one draw per position
+                logits = raw / temperature if hard and temperature != 1.0 else raw
+                noisy = logits + gumbel_noise(raw.shape, raw, rng)  # one draw per position
                 soft = noisy if hard else self._segment_softmax(noisy / tau)
                 out = torch.where(self.is_softmax, soft, out)
             return out
