@@ -189,14 +189,14 @@ def test_scalar_unobserved_mode_round_trips_observed_entries(frame):
 def test_quantile_encoding_gaussianises_a_skewed_column_and_keeps_its_point_mass():
     rng = np.random.default_rng(0)
     gain = np.where(rng.random(3000) < 0.6, 0.0, rng.lognormal(8, 1.5, 3000))
-    frame = pd.DataFrame({"gain": gain, "ties": rng.integers(0, 5, 3000)})
+    frame = pd.DataFrame({"gain": gain, "ties": rng.integers(0, 40, 3000)})  # each value under 5%
     encoder = TabularEncoder(continuous="quantile", random_state=0).fit(frame)
     positive = gain > 0
     scores = encoder._scores(frame.to_numpy(float), np.column_stack([positive, np.ones(3000, bool)]))
     z = scores[positive, 0]
     assert abs(z.mean()) < 0.05 and abs(z.std() - 1) < 0.05  # log-normal in, standard normal out
     ties = scores[:, 1]
-    assert len(np.unique(ties)) == 5 and np.all(np.diff(np.unique(ties)) > 0)  # ties: one score per value
+    assert len(np.unique(ties)) == 40  # ties: one score per value
     assert np.all(np.diff(ties[np.argsort(frame["ties"].to_numpy(), kind="stable")]) >= 0)  # monotone
     back = encoder.inverse_transform(encoder.transform(frame))
     assert (back["gain"] == 0).sum() == (~positive).sum()  # the point mass is still its own mode
