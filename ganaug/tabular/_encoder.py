@@ -54,7 +54,8 @@ _ID_SHARE = 0.9
 _MAX_DECIMALS = 6
 #: Quantiles that ``continuous="quantile"`` keeps per column (QuantileTransformer's default).
 _N_QUANTILES = 1000
-#: Normal scores of probabilities clipped to [_P_CLIP, 1 - _P_CLIP] (about +-5.2 standard deviations).
+#: Probabilities are squeezed into [_P_CLIP, 1 - _P_CLIP] before their normal scores (about +-5.2
+#: standard deviations), and stretched back when decoding, so a column's extremes come back exactly.
 _P_CLIP = 1e-7
 
 
@@ -656,7 +657,7 @@ def _to_scores(x: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
 
     levels = np.linspace(0.0, 1.0, quantiles.size)
     p = 0.5 * (np.interp(x, quantiles, levels) - np.interp(-x, -quantiles[::-1], -levels[::-1]))
-    return ndtri(np.clip(p, _P_CLIP, 1.0 - _P_CLIP))
+    return ndtri(_P_CLIP + (1.0 - 2.0 * _P_CLIP) * p)
 
 
 def _from_scores(z: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
@@ -664,7 +665,7 @@ def _from_scores(z: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     from scipy.special import ndtr
 
     levels = np.linspace(0.0, 1.0, quantiles.shape[1])
-    p = ndtr(z)
+    p = np.clip((ndtr(z) - _P_CLIP) / (1.0 - 2.0 * _P_CLIP), 0.0, 1.0)
     return np.column_stack([np.interp(p[:, j], levels, quantiles[j]) for j in range(z.shape[1])])
 
 
