@@ -17,6 +17,7 @@ LEVERS = {
     "balanced class draws": {"balanced_class_draws": True},
     "live generator (no EMA)": {"generator_ema": False},
     "mode-specific normalisation (ctgan's encoding)": {"continuous_encoding": "modes"},
+    "colder categorical draws": {"sampling_temperature": 0.5},
 }
 
 
@@ -36,6 +37,7 @@ def test_levers_default():
     assert not TabularGAN.balanced_class_draws
     assert TabularGAN.generator_ema is True  # rows come from the generator's moving average
     assert TabularSynthesizer.continuous_encoding == "quantile"  # normal scores, then mixture modes
+    assert TabularGAN.sampling_temperature == 1.0
 
 
 @pytest.mark.parametrize("lever", list(LEVERS))
