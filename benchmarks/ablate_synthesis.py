@@ -44,6 +44,18 @@ and is scored by ``bench_quality.score`` on the same 80/20 splits:
     the logits divided by ``T`` before the Gumbel-max draw. Below 1 a row's
     columns lean to their likelier categories given the generator's noise,
     which may keep the categories of a row together.
+``EMA, pair conditions``
+    Training-by-sampling names two categorical columns per condition, not
+    one: after the row matching the first is drawn, another column and that
+    row's category in it join the condition, and the conditional loss
+    scores both (``TabularGAN.condition_pairs``). Generation reveals two
+    columns of a random training row. The categories of a row are then
+    coupled by construction in pairs, which the category-combination gap
+    (47% of synthetic rows against 78% held-out at 62 epochs) points at.
+``EMA, critic dropout 0.25`` / ``EMA, critic dropout 0``
+    The critic's dropout after each hidden layer (CTGAN's 0.5,
+    ``TabularGAN.critic_dropout``): a less regularised critic may see
+    which categories go together.
 
 The first variant listed is the row the others are compared with.
 
@@ -90,6 +102,9 @@ VARIANTS = {
     "EMA, sampling temperature 0.8": ({}, True),
     "EMA, sampling temperature 0.6": ({}, True),
     "EMA, sampling temperature 0.4": ({}, True),
+    "EMA, pair conditions": ({}, True),
+    "EMA, critic dropout 0.25": ({}, True),
+    "EMA, critic dropout 0": ({}, True),
 }
 #: Variant name: ``TabularGAN.sampling_temperature`` (a sampling lever: the fit is shared).
 TEMPERATURES = {name: float(name.rsplit(" ", 1)[1]) for name in VARIANTS if "sampling temperature" in name}
@@ -100,6 +115,14 @@ ENCODINGS = {
     "EMA, quantile transform": ("quantile", 10),
     "EMA, quantile transform, 1 mode": ("quantile", 1),
     "EMA, mode-specific normalisation": ("modes", 10),
+}
+
+
+#: Variant name: ``TabularGAN`` class levers it sets for its fit.
+LEVERS = {
+    "EMA, pair conditions": {"condition_pairs": True},
+    "EMA, critic dropout 0.25": {"critic_dropout": 0.25},
+    "EMA, critic dropout 0": {"critic_dropout": 0.0},
 }
 
 
@@ -119,6 +142,10 @@ def run(train: pd.DataFrame, test: pd.DataFrame, seed: int, name: str, epochs: i
     default_encoding = TabularSynthesizer.continuous_encoding, TabularSynthesizer.n_modes
     TabularSynthesizer.continuous_encoding, TabularSynthesizer.n_modes = ENCODINGS.get(name, default_encoding)
     TabularGAN.generator_ema = bool(ema)
+    levers = LEVERS.get(name, {})
+    default_levers = {attr: getattr(TabularGAN, attr) for attr in levers}
+    for attr, value in levers.items():
+        setattr(TabularGAN, attr, value)
     if not isinstance(ema, bool):
         TabularGAN.ema_decay, TabularGAN.ema_warmup = ema
     key = (
@@ -126,6 +153,7 @@ def run(train: pd.DataFrame, test: pd.DataFrame, seed: int, name: str, epochs: i
         epochs,
         repr(params),
         repr(ema),
+        repr(levers),
         TabularSynthesizer.continuous_encoding,
         TabularSynthesizer.n_modes,
     )
@@ -140,6 +168,8 @@ def run(train: pd.DataFrame, test: pd.DataFrame, seed: int, name: str, epochs: i
         TabularGAN.sampling_temperature = TEMPERATURES.get(name, 1.0)
         synth = model.sample(len(train), random_state=seed)[0]
     finally:
+        for attr, value in default_levers.items():
+            setattr(TabularGAN, attr, value)
         TabularGAN.sampling_temperature = 1.0
         TabularGAN.generator_ema = True
         TabularGAN.ema_decay, TabularGAN.ema_warmup = default_average

@@ -5,10 +5,14 @@ that each one trains, samples finite rows of the asked class, and acts.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
+import torch
 from sklearn.datasets import make_classification
 
+import ganaug
 from ganaug import GANAugmenter
+from ganaug.tabular._sampler import ConditionSampler
 from ganaug.tabular._synthesis import TabularGAN, TabularSynthesizer
 
 LEVERS = {
@@ -18,6 +22,7 @@ LEVERS = {
     "live generator (no EMA)": {"generator_ema": False},
     "mode-specific normalisation (ctgan's encoding)": {"continuous_encoding": "modes"},
     "colder categorical draws": {"sampling_temperature": 0.5},
+    "critic without dropout": {"critic_dropout": 0.0},
 }
 
 
@@ -38,6 +43,8 @@ def test_levers_default():
     assert TabularGAN.generator_ema is True  # rows come from the generator's moving average
     assert TabularSynthesizer.continuous_encoding == "quantile"  # normal scores, then mixture modes
     assert TabularGAN.sampling_temperature == 1.0
+    assert not TabularGAN.condition_pairs
+    assert TabularGAN.critic_dropout == 0.5  # CTGAN's
 
 
 @pytest.mark.parametrize("lever", list(LEVERS))
@@ -52,3 +59,54 @@ def test_each_lever_trains_and_acts(lever, table, monkeypatch):
     if "class_loss_weight" in LEVERS[lever]:
         # the classifier's cross-entropy is folded into the conditional loss the history reports
         assert all(np.isfinite(entry["loss_cond"]) for entry in aug.history_ if "loss_cond" in entry)
+
+
+def _categorical_table(n=400, seed=0):
+    rng = np.random.RandomState(seed)
+    colour = rng.choice(["red", "green", "blue"], n)
+    size = np.where(colour == "red", rng.choice(["S", "M"], n), rng.choice(["M", "L", "XL"], n))
+    return pd.DataFrame(
+        {"colour": colour, "size": size, "shape": rng.choice(["o", "x"], n), "w": rng.randn(n)}
+    )
+
+
+def test_pair_conditions_name_two_columns_of_one_real_row():
+    X = _categorical_table()
+    codes = np.stack([pd.factorize(X[c], sort=True)[0] for c in ("colour", "size", "shape")], axis=1)
+    widths = [3, 4, 2]
+    sampler = ConditionSampler(np.zeros(len(X), int), 1, False, codes, widths, torch.device("cpu"))
+    sampler.condition_on_pairs(codes)
+    rng = torch.Generator().manual_seed(0)
+    batch = sampler.sample_train(256, rng)
+    offset = np.cumsum([0, *widths[:-1]])
+    rows, cond = batch.rows.numpy(), batch.cond.numpy()
+    assert cond.shape == (256, 2)
+    assert (batch.column.numpy() != batch.column2.numpy()).all()
+    for k, (column, category) in enumerate(
+        [(batch.column, batch.category), (batch.column2, batch.category2)]
+    ):
+        column, category = column.numpy(), category.numpy()
+        assert (codes[rows, column] == category).all()  # both are the drawn real row's categories
+        assert (cond[:, k] == offset[column] + category).all()
+    generated = sampler.sample_condition(torch.zeros(500, dtype=torch.long), rng).numpy()
+    assert generated.shape == (500, 2)
+    # every revealed pair is a pair some real row holds
+    seen = {
+        tuple(sorted(offset[[a, b]] + codes[i, [a, b]]))
+        for i in range(len(X))
+        for a in range(3)
+        for b in range(3)
+    }
+    assert all(tuple(sorted(pair)) in seen for pair in generated)
+
+
+def test_pair_conditions_fit_sample_condition_and_survive_save(tmp_path, monkeypatch):
+    monkeypatch.setattr(TabularGAN, "condition_pairs", True)
+    X = _categorical_table()
+    aug = GANAugmenter(max_steps=40, random_state=0).fit(X)
+    rows = aug.sample(200, conditions={"size": "S"}, random_state=0)[0]
+    assert (rows["size"] == "S").all() and rows["w"].notna().all()
+    path = tmp_path / "pairs.zip"
+    ganaug.save(aug, path)
+    again = ganaug.load(path)
+    pd.testing.assert_frame_equal(again.sample(50, random_state=3)[0], aug.sample(50, random_state=3)[0])

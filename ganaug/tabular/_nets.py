@@ -126,19 +126,21 @@ class Discriminator(nn.Module):
     vocab : int
         Width of the one-hot condition (0 for none).
     hidden : sequence of int
-        Hidden layer widths (LeakyReLU 0.2 and dropout 0.5 after each).
+        Hidden layer widths (LeakyReLU 0.2 and dropout after each).
     pac : int
         Rows per group; the batch size must be a multiple of it.
+    dropout : float, default=0.5
+        Dropout rate after each hidden layer (CTGAN's 0.5).
     """
 
-    def __init__(self, width: int, vocab: int, hidden: Sequence[int], pac: int) -> None:
+    def __init__(self, width: int, vocab: int, hidden: Sequence[int], pac: int, dropout: float = 0.5) -> None:
         super().__init__()
         self.pac = pac
         self.vocab = vocab
         self.first = CondLinear(width * pac, vocab * pac, hidden[0])
-        layers: list[nn.Module] = [nn.LeakyReLU(0.2), Dropout(0.5)]
+        layers: list[nn.Module] = [nn.LeakyReLU(0.2), Dropout(dropout)]
         for a, b in itertools.pairwise(hidden):
-            layers += [nn.Linear(a, b), nn.LeakyReLU(0.2), Dropout(0.5)]
+            layers += [nn.Linear(a, b), nn.LeakyReLU(0.2), Dropout(dropout)]
         layers.append(nn.Linear(hidden[-1], 1))
         self.rest = nn.Sequential(*layers)
 

@@ -33,6 +33,8 @@ class ConditionBatch:
     cond: torch.Tensor  # (B, k) long: positions of the ones of the conditional vector
     column: torch.Tensor  # (B,) categorical column j the condition names
     category: torch.Tensor  # (B,) category v of that column
+    column2: torch.Tensor | None = None  # (B,) a second column, with pair conditions
+    category2: torch.Tensor | None = None  # (B,) the matching row's category there
 
 
 class ConditionSampler:
@@ -117,6 +119,26 @@ class ConditionSampler:
         self._numpy["class_probs"] = present / present.sum()
         self.to(self.device)
 
+    #: Pair conditions (:meth:`condition_on_pairs`): every condition also names a second
+    #: categorical column with the value of a real row that holds the first.
+    pairs: bool = False
+
+    def condition_on_pairs(self, feature_codes: np.ndarray) -> None:
+        """Add a second (column, category) to every condition, read from a real row.
+
+        Training: after the row that matches the first condition is drawn,
+        another categorical column (uniform over the rest) and that row's
+        category in it join the condition. Generation: a random row of the
+        class is drawn and two of its columns are revealed (the first one's
+        distribution is then the class's empirical one, as without pairs).
+        The rows' category codes are kept for this (``n_rows x n_columns``).
+        """
+        if self.n_columns < 2:
+            return
+        self.pairs = True
+        self._numpy["codes"] = np.asarray(feature_codes, dtype=np.int64)
+        self.to(self.device)
+
     def to(self, device: torch.device | str) -> ConditionSampler:
         """Move the index tensors to ``device``; returns self."""
         self.device = torch.device(device)
@@ -136,7 +158,11 @@ class ConditionSampler:
 
     # ----------------------------------------------------------------- draws
     def _cond_index(
-        self, classes: torch.Tensor, column: torch.Tensor, category: torch.Tensor
+        self,
+        classes: torch.Tensor,
+        column: torch.Tensor,
+        category: torch.Tensor,
+        second: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> torch.Tensor:
         parts = []
         if self.supervised:
@@ -144,6 +170,8 @@ class ConditionSampler:
         if self.n_columns:
             shift = self.n_classes if self.supervised else 0
             parts.append(shift + self.column_offset[column] + category)
+            if second is not None:
+                parts.append(shift + self.column_offset[second[0]] + second[1])
         if not parts:
             return torch.zeros(classes.shape[0], 0, dtype=torch.long, device=self.device)
         return torch.stack(parts, dim=1)
@@ -159,19 +187,40 @@ class ConditionSampler:
         category = torch.multinomial(probs[classes, column], 1, generator=rng).squeeze(1)
         return column, category
 
+    def second_condition(
+        self, rows: torch.Tensor, column: torch.Tensor, rng: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Another column than ``column`` (uniform) and the category ``rows`` hold there."""
+        step = torch.randint(1, self.n_columns, column.shape, generator=rng, device=self.device)
+        column2 = (column + step) % self.n_columns
+        return column2, self.codes[rows, column2]
+
+    def rows_with(
+        self, classes: torch.Tensor, column: torch.Tensor, category: torch.Tensor, u: torch.Tensor
+    ) -> torch.Tensor:
+        """A training row of each class holding ``category`` in ``column``, picked by uniforms ``u``.
+
+        Where a class has no such row, the pick lands on a neighbouring key's row.
+        """
+        key = classes * self.width_max + category
+        count = self.key_count[column, key]
+        pos = self.key_start[column, key] + (u * count).long().clamp_max(count - 1).clamp_min(0)
+        return self.order[column, pos.clamp_max(self.order.shape[1] - 1)]
+
     def sample_train(self, batch_size: int, rng: torch.Generator) -> ConditionBatch:
         """Training-by-sampling: classes and categories by log-frequency, then a matching row."""
         classes = torch.multinomial(self.class_probs, batch_size, replacement=True, generator=rng)
         u = torch.rand(batch_size, generator=rng, device=self.device)
         if self.n_columns:
             column, category = self._column_and_category(classes, self.train_probs, rng)
-            key = classes * self.width_max + category
-            count = self.key_count[column, key]
-            pos = self.key_start[column, key] + (u * count).long().clamp_max(count - 1)
-            rows = self.order[column, pos]
+            rows = self.rows_with(classes, column, category, u)
         else:
             column = category = torch.zeros(batch_size, dtype=torch.long, device=self.device)
             rows = rows_of_classes(self.class_order, self.class_start, self.class_count, classes, u)
+        if self.pairs:
+            column2, category2 = self.second_condition(rows, column, rng)
+            cond = self._cond_index(classes, column, category, (column2, category2))
+            return ConditionBatch(rows, cond, column, category, column2, category2)
         return ConditionBatch(rows, self._cond_index(classes, column, category), column, category)
 
     def sample_condition(self, classes: torch.Tensor, rng: torch.Generator) -> torch.Tensor:
@@ -180,6 +229,12 @@ class ConditionSampler:
         The categorical part follows the empirical frequencies inside each
         class, so generated rows follow the class's own distribution.
         """
+        if self.pairs:
+            u = torch.rand(classes.shape, generator=rng, device=self.device)
+            rows = rows_of_classes(self.class_order, self.class_start, self.class_count, classes, u)
+            column = torch.randint(self.n_columns, classes.shape, generator=rng, device=self.device)
+            second = self.second_condition(rows, column, rng)
+            return self._cond_index(classes, column, self.codes[rows, column], second)
         column, category = (
             self._column_and_category(classes, self.sample_probs, rng) if self.n_columns else (None, None)
         )

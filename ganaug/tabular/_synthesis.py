@@ -139,6 +139,14 @@ class TabularGAN(GeneratorModel):
     #: of every softmax span are divided by it before the Gumbel-max draw. 1: the generator's own
     #: distribution. Measured by ``benchmarks/ablate_synthesis.py``.
     sampling_temperature: float = 1.0
+    #: Pair conditions (:meth:`ConditionSampler.condition_on_pairs`): each training condition
+    #: names two categorical columns of a real row, not one, and the conditional loss scores
+    #: both; generation reveals two columns of a random real row of the class. Off: measured by
+    #: ``benchmarks/ablate_synthesis.py``.
+    condition_pairs: bool = False
+    #: Dropout after each hidden layer of the critic (CTGAN's 0.5). Measured by
+    #: ``benchmarks/ablate_synthesis.py``.
+    critic_dropout: float = 0.5
 
     def __init__(
         self,
@@ -196,12 +204,16 @@ class TabularGAN(GeneratorModel):
         )
         if supervised and cls.balanced_class_draws:
             sampler.balance_class_draws()
+        if cls.condition_pairs:
+            sampler.condition_on_pairs(layout.condition_codes(encoded))
         pac = config.pac
         B = parallel.local_batch(config.batch_size, multiple=pac)
         with seeded(device, seed) as rng:
             model = cls(layout, sampler, config.embedding_dim, config.generator_dim, device)
             model.precision = config.precision
-            critic = Discriminator(layout.width, sampler.cond_width, config.discriminator_dim, pac).to(device)
+            critic = Discriminator(
+                layout.width, sampler.cond_width, config.discriminator_dim, pac, cls.critic_dropout
+            ).to(device)
             parallel.start(model.generator, critic)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
             generator, heads = model.generator, model.heads
@@ -233,6 +245,8 @@ class TabularGAN(GeneratorModel):
                     loss = torch.zeros((), device=device)
                     if sampler.n_columns:
                         loss = conditional_loss(heads, raw, batch.column, batch.category)
+                    if batch.column2 is not None:
+                        loss = loss + conditional_loss(heads, raw, batch.column2, batch.category2)
                     if auxiliary is not None:
                         classes = batch.cond[:, 0]
                         level = auxiliary.update(data[batch.rows], classes)
@@ -331,7 +345,13 @@ class TabularGAN(GeneratorModel):
                 cond = self.sampler.sample_condition(part, rng)
             else:
                 column = torch.full_like(part, given[0])
-                cond = self.sampler._cond_index(part, column, torch.full_like(part, given[1]))
+                category = torch.full_like(part, given[1])
+                second = None
+                if self.sampler.pairs:  # the second column from a real row holding the given value
+                    u = torch.rand(part.shape, generator=rng, device=self.device)
+                    rows = self.sampler.rows_with(part, column, category, u)
+                    second = self.sampler.second_condition(rows, column, rng)
+                cond = self.sampler._cond_index(part, column, category, second)
             noise = torch.randn(len(part), self.embedding_dim, generator=rng, device=self.device)
             return self.heads(
                 self.generator(noise, cond), rng, hard=True, temperature=self.sampling_temperature
