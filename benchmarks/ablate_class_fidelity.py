@@ -46,6 +46,12 @@ Levers (``--levers``):
   transform became the default after this ablation
   (``class_fidelity_ablation_quantile_cpu.md``, where ``baseline`` was
   ``modes``).
+- ``projection``: the class enters the critic by projection
+  (``TabularGAN.projection_critic``): the inner product of a class
+  embedding with the critic's last hidden features, one embedding table per
+  position in a PacGAN group, as the image critic conditions (Miyato &
+  Koyama 2018), instead of beside the row in the first layer. The
+  training-by-sampling conditions still enter the first layer.
 
 Seeds are the outer loop; ``--raw`` keeps the rows after each task and
 ``--merge`` reports from several raw files.
@@ -80,6 +86,7 @@ def set_lever(lever: str) -> None:
     TabularGAN.class_loss_weight, TabularGAN.class_loss_margin = 0.0, False
     TabularGAN.balanced_class_draws, TabularGAN.generator_ema = False, True
     TabularSynthesizer.continuous_encoding = DEFAULT_ENCODING
+    TabularGAN.projection_critic = False
     if lever == "baseline":
         return
     name, _, value = lever.partition("=")
@@ -87,6 +94,8 @@ def set_lever(lever: str) -> None:
         TabularGAN.balanced_class_draws = True
     elif lever in ("quantile", "modes"):
         TabularSynthesizer.continuous_encoding = lever
+    elif lever == "projection":
+        TabularGAN.projection_critic = True
     elif lever in ("ema", "no_ema"):
         TabularGAN.generator_ema = lever == "ema"
     elif name in ("class_loss", "class_loss_margin"):

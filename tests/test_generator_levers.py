@@ -23,6 +23,7 @@ LEVERS = {
     "mode-specific normalisation (ctgan's encoding)": {"continuous_encoding": "modes"},
     "colder categorical draws": {"sampling_temperature": 0.5},
     "critic without dropout": {"critic_dropout": 0.0},
+    "projection critic": {"projection_critic": True},
 }
 
 
@@ -45,6 +46,7 @@ def test_levers_default():
     assert TabularGAN.sampling_temperature == 1.0
     assert not TabularGAN.condition_pairs
     assert TabularGAN.critic_dropout == 0.5  # CTGAN's
+    assert not TabularGAN.projection_critic
 
 
 @pytest.mark.parametrize("lever", list(LEVERS))

@@ -131,9 +131,24 @@ class Discriminator(nn.Module):
         Rows per group; the batch size must be a multiple of it.
     dropout : float, default=0.5
         Dropout rate after each hidden layer (CTGAN's 0.5).
+    n_projected : int, default=0
+        With ``n > 0``, the first index of every row's condition is a class in
+        ``[0, n)`` that enters by *projection* (Miyato & Koyama 2018) instead
+        of beside the row: the score gains the inner product of the last
+        hidden features with an embedding of each group member's class (one
+        table per position in the group). The other indices still enter the
+        first layer.
     """
 
-    def __init__(self, width: int, vocab: int, hidden: Sequence[int], pac: int, dropout: float = 0.5) -> None:
+    def __init__(
+        self,
+        width: int,
+        vocab: int,
+        hidden: Sequence[int],
+        pac: int,
+        dropout: float = 0.5,
+        n_projected: int = 0,
+    ) -> None:
         super().__init__()
         self.pac = pac
         self.vocab = vocab
@@ -143,13 +158,29 @@ class Discriminator(nn.Module):
             layers += [nn.Linear(a, b), nn.LeakyReLU(0.2), Dropout(dropout)]
         layers.append(nn.Linear(hidden[-1], 1))
         self.rest = nn.Sequential(*layers)
+        self.n_projected = n_projected
+        self.projection = None
+        if n_projected:
+            bound = 1.0 / math.sqrt(hidden[-1])
+            self.projection = nn.Parameter(torch.empty(pac * n_projected, hidden[-1]).uniform_(-bound, bound))
 
     def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         groups = x.shape[0] // self.pac
+        member = torch.arange(self.pac, device=cond.device)
+        classes = None
+        if self.projection is not None:
+            classes, cond = cond[:, 0], cond[:, 1:]
         # member m of a group has its own block of condition weights: offset m * vocab
-        offset = torch.arange(self.pac, device=cond.device) * self.vocab
-        cond = (cond.reshape(groups, self.pac, -1) + offset[None, :, None]).reshape(groups, -1)
-        return self.rest(self.first(x.reshape(groups, -1), cond))
+        k = cond.shape[1]
+        cond = (cond.reshape(groups, self.pac, k) + (member * self.vocab)[None, :, None]).reshape(groups, -1)
+        h = self.first(x.reshape(groups, -1), cond)
+        if classes is None:
+            return self.rest(h)
+        h = self.rest[:-1](h)
+        # and its own table of class embeddings: offset m * n_projected
+        classes = classes.reshape(groups, self.pac) + member[None, :] * self.n_projected
+        embedded = F.embedding(classes, self.projection).sum(1).to(h.dtype)
+        return self.rest[-1](h) + (embedded * h).sum(1, keepdim=True)
 
 
 class MLP(nn.Sequential):

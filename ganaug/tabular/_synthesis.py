@@ -147,6 +147,10 @@ class TabularGAN(GeneratorModel):
     #: Dropout after each hidden layer of the critic (CTGAN's 0.5). Measured by
     #: ``benchmarks/ablate_synthesis.py``.
     critic_dropout: float = 0.5
+    #: The class enters the critic by projection (the inner product of a class embedding with
+    #: its last hidden features, as the image critic does) instead of beside the row.
+    #: Supervised fits only. Off: measured by ``benchmarks/ablate_class_fidelity.py``.
+    projection_critic: bool = False
 
     def __init__(
         self,
@@ -212,7 +216,12 @@ class TabularGAN(GeneratorModel):
             model = cls(layout, sampler, config.embedding_dim, config.generator_dim, device)
             model.precision = config.precision
             critic = Discriminator(
-                layout.width, sampler.cond_width, config.discriminator_dim, pac, cls.critic_dropout
+                layout.width,
+                sampler.cond_width,
+                config.discriminator_dim,
+                pac,
+                cls.critic_dropout,
+                n_projected=n_classes if supervised and cls.projection_critic else 0,
             ).to(device)
             parallel.start(model.generator, critic)
             data = torch.as_tensor(encoded, dtype=torch.float32, device=device)
