@@ -144,8 +144,6 @@ def run(train: pd.DataFrame, test: pd.DataFrame, seed: int, name: str, epochs: i
     TabularGAN.generator_ema = bool(ema)
     levers = LEVERS.get(name, {})
     default_levers = {attr: getattr(TabularGAN, attr) for attr in levers}
-    for attr, value in levers.items():
-        setattr(TabularGAN, attr, value)
     if not isinstance(ema, bool):
         TabularGAN.ema_decay, TabularGAN.ema_warmup = ema
     key = (
@@ -158,6 +156,8 @@ def run(train: pd.DataFrame, test: pd.DataFrame, seed: int, name: str, epochs: i
         TabularSynthesizer.n_modes,
     )
     try:
+        for attr, value in levers.items():
+            setattr(TabularGAN, attr, value)
         if key not in _FITS:
             _FITS.clear()  # one seed's models at a time
             model = GANAugmenter(epochs=epochs, random_state=seed, **params)

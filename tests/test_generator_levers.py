@@ -112,3 +112,48 @@ def test_pair_conditions_fit_sample_condition_and_survive_save(tmp_path, monkeyp
     ganaug.save(aug, path)
     again = ganaug.load(path)
     pd.testing.assert_frame_equal(again.sample(50, random_state=3)[0], aug.sample(50, random_state=3)[0])
+
+
+def test_pair_conditions_supervised_offsets_and_rows_without_the_category():
+    X = _categorical_table()
+    classes = (X["colour"] == "red").to_numpy().astype(int)  # class 1: size S or M only
+    codes = np.stack([pd.factorize(X[c], sort=True)[0] for c in ("colour", "size", "shape")], axis=1)
+    widths = [3, 4, 2]
+    sampler = ConditionSampler(classes, 2, True, codes, widths, torch.device("cpu"))
+    sampler.condition_on_pairs(codes)
+    rng = torch.Generator().manual_seed(0)
+    batch = sampler.sample_train(256, rng)
+    rows, cond = batch.rows.numpy(), batch.cond.numpy()
+    offset = 2 + np.cumsum([0, *widths[:-1]])  # the class one-hot comes first
+    assert (cond[:, 0] == classes[rows]).all()
+    assert (cond[:, 2] == offset[batch.column2.numpy()] + codes[rows, batch.column2.numpy()]).all()
+    # generation asking class 1 for a size it never has: a row of class 1, not a neighbour's
+    size_l = int(np.flatnonzero(np.sort(X["size"].unique()) == "L")[0])
+    one = torch.ones(100, dtype=torch.long)
+    picked = sampler.rows_with(one, torch.full_like(one, 1), torch.full_like(one, size_l), torch.rand(100))
+    assert (classes[picked.numpy()] == 1).all()
+
+
+def test_pair_conditions_two_fixed_columns(monkeypatch):
+    monkeypatch.setattr(TabularGAN, "condition_pairs", True)
+    X = _categorical_table()
+    aug = GANAugmenter(max_steps=40, random_state=0).fit(X)
+    rows = aug.sample(100, conditions={"colour": "green", "shape": "x"}, random_state=0)[0]
+    assert (rows["colour"] == "green").all() and (rows["shape"] == "x").all()
+
+
+def test_projection_critic_scores_through_the_class_only():
+    from ganaug.tabular._nets import Discriminator
+
+    torch.manual_seed(0)
+    critic = Discriminator(6, 2 + 3, (8, 8), pac=2, dropout=0.0, n_projected=2)
+    x = torch.randn(4, 6)
+    features = 2 + torch.tensor([0, 1, 2, 0])
+    score = critic(x, torch.stack([torch.tensor([0, 1, 0, 1]), features], 1))
+    other = critic(x, torch.stack([torch.tensor([1, 1, 0, 1]), features], 1))
+    assert score.shape == (2, 1)
+    assert score[0] != other[0] and score[1] == other[1]  # only the group whose class changed moves
+    # the class no longer enters the first layer: zeroing its rows there changes nothing
+    with torch.no_grad():
+        critic.first.embedding[[0, 1, 5, 6]] = 0
+    assert torch.equal(critic(x, torch.stack([torch.tensor([0, 1, 0, 1]), features], 1)), score)

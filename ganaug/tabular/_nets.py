@@ -176,11 +176,13 @@ class Discriminator(nn.Module):
         h = self.first(x.reshape(groups, -1), cond)
         if classes is None:
             return self.rest(h)
-        h = self.rest[:-1](h)
+        *hidden, out = self.rest
+        for layer in hidden:
+            h = layer(h)
         # and its own table of class embeddings: offset m * n_projected
         classes = classes.reshape(groups, self.pac) + member[None, :] * self.n_projected
-        embedded = F.embedding(classes, self.projection).sum(1).to(h.dtype)
-        return self.rest[-1](h) + (embedded * h).sum(1, keepdim=True)
+        embedded = F.embedding(classes, self.projection).sum(1)
+        return out(h).float() + (embedded.float() * h.float()).sum(1, keepdim=True)
 
 
 class MLP(nn.Sequential):

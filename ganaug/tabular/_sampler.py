@@ -200,12 +200,16 @@ class ConditionSampler:
     ) -> torch.Tensor:
         """A training row of each class holding ``category`` in ``column``, picked by uniforms ``u``.
 
-        Where a class has no such row, the pick lands on a neighbouring key's row.
+        Where a class has no such row, any row of the class.
         """
         key = classes * self.width_max + category
         count = self.key_count[column, key]
         pos = self.key_start[column, key] + (u * count).long().clamp_max(count - 1).clamp_min(0)
-        return self.order[column, pos.clamp_max(self.order.shape[1] - 1)]
+        rows = self.order[column, pos.clamp_max(self.order.shape[1] - 1)]
+        if self.pairs:  # only generation under pair conditions asks for keys without rows
+            anywhere = rows_of_classes(self.class_order, self.class_start, self.class_count, classes, u)
+            rows = torch.where(count > 0, rows, anywhere)
+        return rows
 
     def sample_train(self, batch_size: int, rng: torch.Generator) -> ConditionBatch:
         """Training-by-sampling: classes and categories by log-frequency, then a matching row."""

@@ -141,8 +141,9 @@ class TabularGAN(GeneratorModel):
     sampling_temperature: float = 1.0
     #: Pair conditions (:meth:`ConditionSampler.condition_on_pairs`): each training condition
     #: names two categorical columns of a real row, not one, and the conditional loss scores
-    #: both; generation reveals two columns of a random real row of the class. Off: measured by
-    #: ``benchmarks/ablate_synthesis.py``.
+    #: both (each weighs as the one condition did); generation reveals two columns of a random
+    #: real row of the class. Single-process fits only (ignored in a data-parallel fit).
+    #: Off: measured by ``benchmarks/ablate_synthesis.py``.
     condition_pairs: bool = False
     #: Dropout after each hidden layer of the critic (CTGAN's 0.5). Measured by
     #: ``benchmarks/ablate_synthesis.py``.
@@ -197,19 +198,21 @@ class TabularGAN(GeneratorModel):
         n_rows = len(encoded)
         frequencies = (class_codes, layout.condition_codes(encoded)) if parallel.active else None
         encoded, class_codes = parallel.shard(encoded, class_codes)
+        feature_codes = layout.condition_codes(encoded)
         sampler = ConditionSampler(
             class_codes,
             n_classes,
             supervised,
-            layout.condition_codes(encoded),
+            feature_codes,
             layout.condition_widths,
             device,
             frequencies=frequencies,
         )
         if supervised and cls.balanced_class_draws:
             sampler.balance_class_draws()
-        if cls.condition_pairs:
-            sampler.condition_on_pairs(layout.condition_codes(encoded))
+        if cls.condition_pairs and not parallel.active:
+            # a rank's rows are its shard: pairs drawn from them would not follow the whole table
+            sampler.condition_on_pairs(feature_codes)
         pac = config.pac
         B = parallel.local_batch(config.batch_size, multiple=pac)
         with seeded(device, seed) as rng:
@@ -342,21 +345,23 @@ class TabularGAN(GeneratorModel):
         samples of the generator's outputs. The generator runs in eval mode
         with autograd off. ``fixed``: category codes of the condition columns
         (``-1``: free); the first fixed one is the generator's condition
-        instead of a drawn one.
+        instead of a drawn one (with pair conditions, the first two).
         """
         classes_t = torch.as_tensor(classes, dtype=torch.long, device=self.device)
-        given = None if fixed is None else np.flatnonzero(np.asarray(fixed) >= 0)
-        given = None if given is None or not len(given) else (int(given[0]), int(fixed[given[0]]))
+        asked = [] if fixed is None else np.flatnonzero(np.asarray(fixed) >= 0)
+        given = [(int(j), int(fixed[j])) for j in asked[:2]]
 
         def step(rows: slice, rng: torch.Generator) -> torch.Tensor:
             part = classes_t[rows]
-            if given is None:
+            if not given:
                 cond = self.sampler.sample_condition(part, rng)
             else:
-                column = torch.full_like(part, given[0])
-                category = torch.full_like(part, given[1])
+                column = torch.full_like(part, given[0][0])
+                category = torch.full_like(part, given[0][1])
                 second = None
-                if self.sampler.pairs:  # the second column from a real row holding the given value
+                if self.sampler.pairs and len(given) > 1:  # pair conditions: the second fixed column
+                    second = torch.full_like(part, given[1][0]), torch.full_like(part, given[1][1])
+                elif self.sampler.pairs:  # or another column of a real row holding the fixed value
                     u = torch.rand(part.shape, generator=rng, device=self.device)
                     rows = self.sampler.rows_with(part, column, category, u)
                     second = self.sampler.second_condition(rows, column, rng)
