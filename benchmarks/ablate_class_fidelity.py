@@ -52,6 +52,11 @@ Levers (``--levers``):
   position in a PacGAN group, as the image critic conditions (Miyato &
   Koyama 2018), instead of beside the row in the first layer. The
   training-by-sampling conditions still enter the first layer.
+- ``pairs``: pair conditions (``TabularGAN.condition_pairs``,
+  ``ablate_synthesis.py``'s ``EMA, pair conditions``): each training
+  condition names two categorical columns of one real row, and generation
+  reveals two columns of a random real row of the class. Tasks without two
+  categorical columns train as ``baseline``.
 
 Seeds are the outer loop; ``--raw`` keeps the rows after each task and
 ``--merge`` reports from several raw files.
@@ -86,7 +91,7 @@ def set_lever(lever: str) -> None:
     TabularGAN.class_loss_weight, TabularGAN.class_loss_margin = 0.0, False
     TabularGAN.balanced_class_draws, TabularGAN.generator_ema = False, True
     TabularSynthesizer.continuous_encoding = DEFAULT_ENCODING
-    TabularGAN.projection_critic = False
+    TabularGAN.projection_critic = TabularGAN.condition_pairs = False
     if lever == "baseline":
         return
     name, _, value = lever.partition("=")
@@ -96,6 +101,8 @@ def set_lever(lever: str) -> None:
         TabularSynthesizer.continuous_encoding = lever
     elif lever == "projection":
         TabularGAN.projection_critic = True
+    elif lever == "pairs":
+        TabularGAN.condition_pairs = True
     elif lever in ("ema", "no_ema"):
         TabularGAN.generator_ema = lever == "ema"
     elif name in ("class_loss", "class_loss_margin"):
