@@ -104,6 +104,13 @@ def test_span_losses_match_cross_entropy(layout, seed):
             ]
         ).mean()
         torch.testing.assert_close(conditional_loss(heads, raw, column, category), expected_c)
+        # k conditions per row (pair conditions): the per-condition losses add up
+        column2 = torch.randint(len(cond), (6,), generator=g)
+        category2 = torch.stack([codes[int(j)][i] for i, j in enumerate(column2)])
+        both = conditional_loss(
+            heads, raw, torch.stack([column, column2], 1), torch.stack([category, category2], 1)
+        )
+        torch.testing.assert_close(both, expected_c + conditional_loss(heads, raw, column2, category2))
 
 
 def test_heads_compute_in_float32_under_bf16_autocast():

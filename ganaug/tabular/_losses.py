@@ -22,10 +22,15 @@ def conditional_loss(
         Supplies the conditioning spans.
     raw : Tensor of shape (B, width)
         Generator output before activation.
-    column, category : Tensor of shape (B,)
+    column, category : Tensor of shape (B,) or (B, k)
         The column (index among the conditioning spans) and category each row
-        was conditioned on.
+        was conditioned on; with ``k`` conditions per row (pair conditions),
+        their cross-entropies add up (the normalisers are computed once).
     """
+    if column.dim() == 2:
+        log_normalizer = heads.condition_log_normalizer(raw).gather(1, column)
+        logit = raw.gather(1, heads.condition_start[column] + category).float()
+        return (log_normalizer - logit).sum(1).mean()
     rows = torch.arange(raw.shape[0], device=raw.device)
     log_normalizer = heads.condition_log_normalizer(raw)[rows, column]
     logit = raw[rows, heads.condition_start[column] + category].float()

@@ -255,10 +255,13 @@ class TabularGAN(GeneratorModel):
 
                 def aux() -> torch.Tensor:
                     loss = torch.zeros((), device=device)
-                    if sampler.n_columns:
+                    if batch.column2 is not None:  # pair conditions: both columns, one normaliser
+                        columns = torch.stack([batch.column, batch.column2], 1)
+                        loss = conditional_loss(
+                            heads, raw, columns, torch.stack([batch.category, batch.category2], 1)
+                        )
+                    elif sampler.n_columns:
                         loss = conditional_loss(heads, raw, batch.column, batch.category)
-                    if batch.column2 is not None:
-                        loss = loss + conditional_loss(heads, raw, batch.column2, batch.category2)
                     if auxiliary is not None:
                         classes = batch.cond[:, 0]
                         level = auxiliary.update(data[batch.rows], classes)
