@@ -56,7 +56,10 @@ Levers (``--levers``):
   ``ablate_synthesis.py``'s ``EMA, pair conditions``): each training
   condition names two categorical columns of one real row, and generation
   reveals two columns of a random real row of the class. Tasks without two
-  categorical columns train as ``baseline``.
+  categorical columns train as ``baseline``. Pair conditions became the
+  default after this ablation (``class_fidelity_ablation_pairs_cpu.md``,
+  where ``baseline`` had one condition); ``single`` is the earlier
+  one-condition training-by-sampling.
 
 Seeds are the outer loop; ``--raw`` keeps the rows after each task and
 ``--merge`` reports from several raw files.
@@ -83,6 +86,7 @@ from ganaug.metrics import class_fidelity
 from ganaug.tabular._synthesis import TabularGAN, TabularSynthesizer
 
 DEFAULT_ENCODING = TabularSynthesizer.continuous_encoding
+DEFAULT_PAIRS = TabularGAN.condition_pairs
 ANCHORS = ("none", "none + tuned threshold", "RandomOverSampler", "SMOTE(NC)")
 
 
@@ -91,7 +95,7 @@ def set_lever(lever: str) -> None:
     TabularGAN.class_loss_weight, TabularGAN.class_loss_margin = 0.0, False
     TabularGAN.balanced_class_draws, TabularGAN.generator_ema = False, True
     TabularSynthesizer.continuous_encoding = DEFAULT_ENCODING
-    TabularGAN.projection_critic = TabularGAN.condition_pairs = False
+    TabularGAN.projection_critic, TabularGAN.condition_pairs = False, DEFAULT_PAIRS
     if lever == "baseline":
         return
     name, _, value = lever.partition("=")
@@ -101,8 +105,8 @@ def set_lever(lever: str) -> None:
         TabularSynthesizer.continuous_encoding = lever
     elif lever == "projection":
         TabularGAN.projection_critic = True
-    elif lever == "pairs":
-        TabularGAN.condition_pairs = True
+    elif lever in ("pairs", "single"):
+        TabularGAN.condition_pairs = lever == "pairs"
     elif lever in ("ema", "no_ema"):
         TabularGAN.generator_ema = lever == "ema"
     elif name in ("class_loss", "class_loss_margin"):

@@ -52,6 +52,9 @@ and is scored by ``bench_quality.score`` on the same 80/20 splits:
     columns of a random training row. The categories of a row are then
     coupled by construction in pairs, which the category-combination gap
     (47% of synthetic rows against 78% held-out at 62 epochs) points at.
+    The default since ``synthesis_ablation_pairs_cpu.md`` (where ``EMA
+    generator`` had one condition); ``EMA, single conditions`` is the earlier
+    one-condition training-by-sampling.
 ``EMA, critic dropout 0.25`` / ``EMA, critic dropout 0``
     The critic's dropout after each hidden layer (CTGAN's 0.5,
     ``TabularGAN.critic_dropout``): a less regularised critic may see
@@ -105,6 +108,7 @@ VARIANTS = {
     "EMA, pair conditions": ({}, True),
     "EMA, critic dropout 0.25": ({}, True),
     "EMA, critic dropout 0": ({}, True),
+    "EMA, single conditions": ({}, True),
 }
 #: Variant name: ``TabularGAN.sampling_temperature`` (a sampling lever: the fit is shared).
 TEMPERATURES = {name: float(name.rsplit(" ", 1)[1]) for name in VARIANTS if "sampling temperature" in name}
@@ -123,6 +127,7 @@ LEVERS = {
     "EMA, pair conditions": {"condition_pairs": True},
     "EMA, critic dropout 0.25": {"critic_dropout": 0.25},
     "EMA, critic dropout 0": {"critic_dropout": 0.0},
+    "EMA, single conditions": {"condition_pairs": False},
 }
 
 

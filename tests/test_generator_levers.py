@@ -44,7 +44,7 @@ def test_levers_default():
     assert TabularGAN.generator_ema is True  # rows come from the generator's moving average
     assert TabularSynthesizer.continuous_encoding == "quantile"  # normal scores, then mixture modes
     assert TabularGAN.sampling_temperature == 1.0
-    assert not TabularGAN.condition_pairs
+    assert TabularGAN.condition_pairs  # two columns of a real row per training condition
     assert TabularGAN.critic_dropout == 0.5  # CTGAN's
     assert not TabularGAN.projection_critic
 
@@ -103,9 +103,13 @@ def test_pair_conditions_name_two_columns_of_one_real_row():
 
 
 def test_pair_conditions_fit_sample_condition_and_survive_save(tmp_path, monkeypatch):
-    monkeypatch.setattr(TabularGAN, "condition_pairs", True)
     X = _categorical_table()
     aug = GANAugmenter(max_steps=40, random_state=0).fit(X)
+    assert aug.model_.model.sampler.pairs
+    monkeypatch.setattr(TabularGAN, "condition_pairs", False)  # the lever acts
+    single = GANAugmenter(max_steps=40, random_state=0).fit(X)
+    assert not single.model_.model.sampler.pairs
+    assert not single.sample(50, random_state=3)[0].equals(aug.sample(50, random_state=3)[0])
     rows = aug.sample(200, conditions={"size": "S"}, random_state=0)[0]
     assert (rows["size"] == "S").all() and rows["w"].notna().all()
     path = tmp_path / "pairs.zip"
@@ -134,8 +138,7 @@ def test_pair_conditions_supervised_offsets_and_rows_without_the_category():
     assert (classes[picked.numpy()] == 1).all()
 
 
-def test_pair_conditions_two_fixed_columns(monkeypatch):
-    monkeypatch.setattr(TabularGAN, "condition_pairs", True)
+def test_pair_conditions_two_fixed_columns():
     X = _categorical_table()
     aug = GANAugmenter(max_steps=40, random_state=0).fit(X)
     rows = aug.sample(100, conditions={"colour": "green", "shape": "x"}, random_state=0)[0]
