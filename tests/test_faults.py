@@ -34,12 +34,16 @@ def test_keyboard_interrupt_leaves_the_estimator_unfitted_and_usable(data):
     X, y = data
     aug = GANAugmenter(max_steps=3, random_state=0).fit(X, y)  # fitted once
     aug.set_params(max_steps=100_000)
+    # a shell that starts the tests in the background (``nohup ... &``) ignores SIGINT, and Python
+    # then keeps it ignored: put Python's own handler in for the test
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = _interrupt_after(1.0)
     try:
         with pytest.raises(KeyboardInterrupt):
             aug.fit(X, y)
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     with pytest.raises(NotFittedError):
         check_is_fitted(aug)
     assert not hasattr(aug, "classes_") and not hasattr(aug, "model_")
