@@ -134,7 +134,9 @@ def test_pair_conditions_supervised_offsets_and_rows_without_the_category():
     # generation asking class 1 for a size it never has: a row of class 1, not a neighbour's
     size_l = int(np.flatnonzero(np.sort(X["size"].unique()) == "L")[0])
     one = torch.ones(100, dtype=torch.long)
-    picked = sampler.rows_with(one, torch.full_like(one, 1), torch.full_like(one, size_l), torch.rand(100))
+    picked = sampler.rows_with(
+        one, torch.full_like(one, 1), torch.full_like(one, size_l), torch.rand(100), fallback=True
+    )
     assert (classes[picked.numpy()] == 1).all()
 
 
@@ -143,6 +145,21 @@ def test_pair_conditions_two_fixed_columns():
     aug = GANAugmenter(max_steps=40, random_state=0).fit(X)
     rows = aug.sample(100, conditions={"colour": "green", "shape": "x"}, random_state=0)[0]
     assert (rows["colour"] == "green").all() and (rows["shape"] == "x").all()
+    # the generator is told both values (the output spans alone are overwritten either way);
+    # the last generator call of a sample() is the conditioned one
+    seen = []
+    hook = aug.model_.model.generator.register_forward_pre_hook(lambda _, args: seen.append(args[1]))
+    try:
+        aug.sample(100, conditions={"colour": "green", "shape": "x"}, random_state=0)
+        both = seen[-1]
+        seen.clear()
+        aug.sample(100, conditions={"colour": "green"}, random_state=0)
+        one = seen[-1]
+    finally:
+        hook.remove()
+    assert both.shape[1] == 2 and len(torch.unique(both, dim=0)) == 1
+    assert (one[:, 0] == both[0, 0]).all() and len(torch.unique(one[:, 1])) > 1
+    assert both[0, 1] in one[:, 1]  # a value the second column takes when drawn from green rows
 
 
 def test_projection_critic_scores_through_the_class_only():

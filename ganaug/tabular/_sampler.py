@@ -196,17 +196,23 @@ class ConditionSampler:
         return column2, self.codes[rows, column2]
 
     def rows_with(
-        self, classes: torch.Tensor, column: torch.Tensor, category: torch.Tensor, u: torch.Tensor
+        self,
+        classes: torch.Tensor,
+        column: torch.Tensor,
+        category: torch.Tensor,
+        u: torch.Tensor,
+        fallback: bool = False,
     ) -> torch.Tensor:
         """A training row of each class holding ``category`` in ``column``, picked by uniforms ``u``.
 
-        Where a class has no such row, any row of the class.
+        ``fallback``: where a class has no such row, any row of the class
+        (generation asks for such keys; training draws only keys with rows).
         """
         key = classes * self.width_max + category
         count = self.key_count[column, key]
         pos = self.key_start[column, key] + (u * count).long().clamp_max(count - 1).clamp_min(0)
         rows = self.order[column, pos.clamp_max(self.order.shape[1] - 1)]
-        if self.pairs:  # only generation under pair conditions asks for keys without rows
+        if fallback:
             anywhere = rows_of_classes(self.class_order, self.class_start, self.class_count, classes, u)
             rows = torch.where(count > 0, rows, anywhere)
         return rows

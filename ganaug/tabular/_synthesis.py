@@ -371,7 +371,7 @@ class TabularGAN(GeneratorModel):
                     second = torch.full_like(part, given[1][0]), torch.full_like(part, given[1][1])
                 elif self.sampler.pairs:  # or another column of a real row holding the fixed value
                     u = torch.rand(part.shape, generator=rng, device=self.device)
-                    rows = self.sampler.rows_with(part, column, category, u)
+                    rows = self.sampler.rows_with(part, column, category, u, fallback=True)
                     second = self.sampler.second_condition(rows, column, rng)
                 cond = self.sampler._cond_index(part, column, category, second)
             noise = torch.randn(len(part), self.embedding_dim, generator=rng, device=self.device)
