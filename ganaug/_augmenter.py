@@ -217,7 +217,9 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         none was found, for images and for ``engine="ctgan"``.
     history_ : list of dict
         Losses averaged over each logging interval (``loss_d``, ``loss_g``,
-        and ``loss_cond`` for tables, ``loss_ms`` (mode seeking) for images),
+        and ``loss_cond`` for tables, ``loss_ms`` (mode seeking) for images;
+        with pair conditions ``loss_cond`` sums two cross-entropies, so it
+        reads about twice a single-condition fit's),
         with ``step``, ``epoch``, ``seconds`` and, with early stopping,
         ``val_score``; empty for ``engine="ctgan"``.
     %(device_)s

@@ -131,13 +131,13 @@ def test_pair_conditions_supervised_offsets_and_rows_without_the_category():
     offset = 2 + np.cumsum([0, *widths[:-1]])  # the class one-hot comes first
     assert (cond[:, 0] == classes[rows]).all()
     assert (cond[:, 2] == offset[batch.column2.numpy()] + codes[rows, batch.column2.numpy()]).all()
-    # generation asking class 1 for a size it never has: a row of class 1, not a neighbour's
-    size_l = int(np.flatnonzero(np.sort(X["size"].unique()) == "L")[0])
-    one = torch.ones(100, dtype=torch.long)
-    picked = sampler.rows_with(
-        one, torch.full_like(one, 1), torch.full_like(one, size_l), torch.rand(100), fallback=True
-    )
-    assert (classes[picked.numpy()] == 1).all()
+    # generation asking class 0 for red, which only class 1 has: a row of class 0, not a
+    # neighbour's (without the fallback the sorted lookup lands on class 1's rows)
+    red = int(np.flatnonzero(np.sort(X["colour"].unique()) == "red")[0])
+    zero = torch.zeros(100, dtype=torch.long)
+    ask = zero, torch.zeros_like(zero), torch.full_like(zero, red), torch.rand(100)
+    assert (classes[sampler.rows_with(*ask, fallback=True).numpy()] == 0).all()
+    assert (classes[sampler.rows_with(*ask).numpy()] == 1).any()
 
 
 def test_pair_conditions_two_fixed_columns():
@@ -145,21 +145,47 @@ def test_pair_conditions_two_fixed_columns():
     aug = GANAugmenter(max_steps=40, random_state=0).fit(X)
     rows = aug.sample(100, conditions={"colour": "green", "shape": "x"}, random_state=0)[0]
     assert (rows["colour"] == "green").all() and (rows["shape"] == "x").all()
-    # the generator is told both values (the output spans alone are overwritten either way);
-    # the last generator call of a sample() is the conditioned one
-    seen = []
-    hook = aug.model_.model.generator.register_forward_pre_hook(lambda _, args: seen.append(args[1]))
+    # the generator is told both values (the fixed output spans are overwritten at decode
+    # either way, so the rows alone cannot show it): watch what generate() feeds it
+    model, seen = aug.model_.model, []
+    hook = model.generator.register_forward_pre_hook(lambda _, args: seen.append(args[1]))
+    classes = np.zeros(100, dtype=np.int64)
     try:
-        aug.sample(100, conditions={"colour": "green", "shape": "x"}, random_state=0)
-        both = seen[-1]
+        model.generate(classes, 0, fixed=np.array([1, -1, 1]))  # colour and shape fixed
+        both = torch.cat(seen)
         seen.clear()
-        aug.sample(100, conditions={"colour": "green"}, random_state=0)
-        one = seen[-1]
+        model.generate(classes, 0, fixed=np.array([1, -1, -1]))  # colour alone
+        one = torch.cat(seen)
     finally:
         hook.remove()
     assert both.shape[1] == 2 and len(torch.unique(both, dim=0)) == 1
     assert (one[:, 0] == both[0, 0]).all() and len(torch.unique(one[:, 1])) > 1
-    assert both[0, 1] in one[:, 1]  # a value the second column takes when drawn from green rows
+    assert both[0, 1] in one[:, 1]  # the shape value is among the second conditions drawn
+
+
+@pytest.mark.parametrize("projection", [False, True])
+def test_pair_conditions_supervised_fit_with_categorical_columns(projection, monkeypatch):
+    # class + two (column, category) pairs: three condition indices through generator and critic
+    monkeypatch.setattr(TabularGAN, "projection_critic", projection)
+    X = _categorical_table()
+    y = np.where(X["colour"] == "red", "a", "b")
+    aug = GANAugmenter(max_steps=40, random_state=0).fit(X, y)
+    sampler = aug.model_.model.sampler
+    assert sampler.pairs and sampler.sample_train(8, torch.Generator().manual_seed(0)).cond.shape == (8, 3)
+    rows, labels = aug.sample(60, y="a", random_state=0)
+    assert len(rows) == 60 and (labels == "a").all() and rows["w"].notna().all()
+
+
+def test_a_model_saved_before_pair_conditions_samples_with_one_condition():
+    aug = GANAugmenter(max_steps=40, random_state=0).fit(_categorical_table())
+    sampler = aug.model_.model.sampler
+    del sampler.pairs, sampler.codes  # what an older model carries: neither
+    del sampler._numpy["codes"]
+    assert not sampler.pairs
+    rows = aug.sample(50, random_state=0)[0]
+    assert len(rows) == 50 and rows.notna().all().all()
+    cond = sampler.sample_condition(torch.zeros(4, dtype=torch.long), torch.Generator())
+    assert cond.shape == (4, 1)
 
 
 def test_projection_critic_scores_through_the_class_only():

@@ -1,10 +1,11 @@
 """Networks for encoded tables: CTGAN's residual generator and PacGAN critic, and GAIN's MLPs.
 
-The conditional vector of CTGAN is a one-hot block with one or two ones per
-row (the class, and a (column, category) pair). Multiplying a one-hot block
-by a weight matrix is a lookup, so every layer that sees the condition takes
-it as *indices* (:class:`CondLinear`): the same function as a dense
-``Linear`` over ``[x, one-hot]``, without the dense matrix product.
+The conditional vector of CTGAN is a one-hot block with a few ones per row
+(the class, and one or, with pair conditions, two (column, category)
+pairs). Multiplying a one-hot block by a weight matrix is a lookup, so every
+layer that sees the condition takes it as *indices* (:class:`CondLinear`):
+the same function as a dense ``Linear`` over ``[x, one-hot]``, without the
+dense matrix product.
 
 No batch normalisation in the imputation MLPs: an imputed row must depend on
 that row alone, not on the rows it is batched with.

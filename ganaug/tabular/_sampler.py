@@ -1,7 +1,7 @@
 """Conditional vectors and training-by-sampling, drawn on the device.
 
 A conditional vector is ``[one-hot class | one-hot (column j, category v)]``,
-held as the indices of its ones, shape (B, k) with k = 0, 1 or 2 (the
+held as the indices of its ones, shape (B, k) with k = 0 to 3 (the
 networks look them up, see ``CondLinear``).
 The class part is the label of a supervised fit (empty when unsupervised); it
 is *given* to the generator and the critic, so a row generated for class k is
@@ -136,7 +136,7 @@ class ConditionSampler:
         if self.n_columns < 2:
             return
         self.pairs = True
-        self._numpy["codes"] = np.asarray(feature_codes, dtype=np.int64)
+        self._numpy["codes"] = np.asarray(feature_codes, dtype=np.int32)  # int64 on the device
         self.to(self.device)
 
     def to(self, device: torch.device | str) -> ConditionSampler:

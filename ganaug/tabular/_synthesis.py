@@ -353,7 +353,11 @@ class TabularGAN(GeneratorModel):
         samples of the generator's outputs. The generator runs in eval mode
         with autograd off. ``fixed``: category codes of the condition columns
         (``-1``: free); the first fixed one is the generator's condition
-        instead of a drawn one (with pair conditions, the first two).
+        instead of a drawn one. With pair conditions the first two fixed ones
+        are; with one fixed, the second condition is read from a training row
+        of the class that holds the fixed value (any row of the class where
+        none does). Two fixed values are passed on even when no training row
+        holds both: the fixed output spans are overwritten at decode anyway.
         """
         classes_t = torch.as_tensor(classes, dtype=torch.long, device=self.device)
         asked = [] if fixed is None else np.flatnonzero(np.asarray(fixed) >= 0)
