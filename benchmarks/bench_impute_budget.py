@@ -15,6 +15,13 @@ numeric entries, accuracy over removed categorical ones):
 
     python benchmarks/bench_impute_budget.py --parts rows budget --seeds 2
 
+A grid of training lengths (``--steps``: ``GANImputer(max_steps=K)`` beside
+the defaults), the measurements behind the imputer's ``epochs="auto"`` rule::
+
+    python benchmarks/bench_impute_budget.py --seeds 2 --rows 1000 2000 5000 10000 \
+        --budget-datasets breast_cancer digits wine diabetes \
+        --steps 150 300 600 1200 --name impute_steps_grid_cpu
+
 Early stopping against the full budget (``impute_stopping_cpu.md``)::
 
     python benchmarks/bench_impute_budget.py --seeds 2 --rows 1000 2000 5000 10000 \
@@ -100,7 +107,19 @@ def main() -> None:
         default=None,
         help="GANImputer settings to measure (default: the defaults in `rows`, the first four in `budget`)",
     )
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        type=int,
+        default=[],
+        help="also measure GANImputer(max_steps=K) for each K (added to --settings)",
+    )
     args = parser.parse_args()
+    for k in args.steps:
+        SETTINGS[f"max_steps={k}"] = {"max_steps": k}
+    if args.steps:
+        grid = [f"max_steps={k}" for k in args.steps]
+        args.settings = list(args.settings or ["GANImputer (defaults)"]) + grid
     tables, notes = {}, []
     columns = ["RMSE", "categorical accuracy", "fit+transform (s)", "steps"]
     if "rows" in args.parts:

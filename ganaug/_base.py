@@ -85,6 +85,7 @@ def imputation_config(estimator: Any) -> ImputationConfig:
     """The imputation settings of a ``GANImputer`` (layer sizes checked)."""
     return ImputationConfig(
         epochs=estimator.epochs,
+        max_steps=estimator.max_steps,
         batch_size=estimator.batch_size,
         generator_dim=(
             "auto"

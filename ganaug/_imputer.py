@@ -87,6 +87,8 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         batch_size=256, learning_rate=3e-3`` is several times faster on Adult
         at a somewhat higher RMSE; on small tables it costs more accuracy
         (``benchmarks/results/impute_budget_cpu.md`` has the measurements).
+    max_steps : int or None, default=None
+        Training length in generator steps; overrides ``epochs`` when given.
     batch_size : int, default=128
         Rows per step (GAIN's default); smaller tables use all their rows.
     hint_rate : float, default=0.9
@@ -224,6 +226,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
                 "random_state",
                 "verbose",
                 "epochs",
+                "max_steps",
                 "validation_fraction",
                 "n_iter_no_change",
                 "tol",
@@ -259,6 +262,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         sample_posterior: bool = False,
         refine: bool = True,
         epochs: Any = "auto",
+        max_steps: int | None = None,
         batch_size: int = 128,
         hint_rate: float = 0.9,
         alpha: float = 100.0,
@@ -287,6 +291,7 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         self.sample_posterior = sample_posterior
         self.refine = refine
         self.epochs = epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.hint_rate = hint_rate
         self.alpha = alpha

@@ -248,6 +248,15 @@ def test_in_pipeline_and_grid_search(correlated):
     assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
 
 
+@pytest.mark.parametrize("epochs", ["auto", 3])
+def test_max_steps_overrides_epochs(correlated, epochs):
+    _, X, _ = correlated
+    imputer = GANImputer(epochs=epochs, max_steps=7, random_state=0).fit(X)
+    assert imputer.n_iter_ == 7
+    assert imputer.history_[-1]["step"] == 7
+    assert not np.isnan(imputer.transform(X)).any()
+
+
 def test_early_stopping_holds_out_entries_and_keeps_the_best(correlated):
     _, X, _ = correlated
     imputer = GANImputer(epochs=40, early_stopping=True, n_iter_no_change=2, tol=10.0, random_state=0).fit(X)

@@ -59,3 +59,4 @@ class ImputationConfig:
     n_iter_no_change: int = 10
     tol: float = 1e-4
     compile: bool | str = False
+    max_steps: int | None = None

@@ -243,12 +243,15 @@ def train_imputation(
     verbose: bool,
     generator: torch.nn.Module,
     validation: Validation | None = None,
+    max_steps: int | None = None,
+    auto: Callable[[int], int] = imputation_steps,
 ) -> list[dict]:
     """:func:`train` as both imputation models (tables, images) run a :func:`~ganaug.core.gain_step`.
 
-    GAIN's three losses, the imputer's ``epochs="auto"`` rule
-    (:func:`imputation_steps`), at most 100 records, and the generator
-    kept at its last finite weights.
+    GAIN's three losses, the modality's ``epochs="auto"`` rule (``auto``, of
+    the steps per epoch; :func:`imputation_steps` unless the modality has
+    its own), at most 100 records, and the generator kept at its last
+    finite weights.
     """
     return train(
         step,
@@ -256,8 +259,8 @@ def train_imputation(
         n_rows=n_rows,
         batch_size=batch_size,
         epochs=epochs,
-        max_steps=None,
-        auto=imputation_steps,
+        max_steps=max_steps,
+        auto=auto,
         device=device,
         verbose=verbose,
         keep=generator,

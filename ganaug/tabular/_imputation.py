@@ -120,6 +120,7 @@ class ImputationGAN(GeneratorModel):
                 n_rows=n,
                 batch_size=B,
                 epochs=config.epochs,
+                max_steps=config.max_steps,
                 device=device,
                 verbose=config.verbose,
                 generator=model.generator,
