@@ -79,14 +79,17 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         ``200,000 / n_numeric_columns`` rows (500 to 5,000), which bounds the
         fitted model's size. ``False``: the GAN's fill alone.
     epochs : int or "auto", default="auto"
-        Passes over the rows; ``"auto"`` makes 3,000 training steps (at least
-        10 and at most 2,000 epochs), fewer when early stopping ends sooner.
-        The fit's cost is then about the same for 1,000 rows as for 20,000,
-        where the ExtraTrees ``IterativeImputer``'s grows with the rows. For a
-        faster, coarser fit of a table of thousands of rows, ``epochs=30,
-        batch_size=256, learning_rate=3e-3`` is several times faster on Adult
-        at a somewhat higher RMSE; on small tables it costs more accuracy
-        (``benchmarks/results/impute_budget_cpu.md`` has the measurements).
+        Passes over the rows. ``"auto"`` follows the data: tables train
+        ``0.002 x rows x numeric columns²`` generator steps, within [150,
+        3,000] steps and [10, 2,000] epochs (150 steps for 1,000 Adult rows,
+        780 for 10,000, about 1,000 for breast cancer, 3,000 for digits);
+        images train 3,000 steps within [10, 2,000] epochs. Early stopping may
+        end sooner. On Adult this is faster than the ExtraTrees
+        ``IterativeImputer`` at 1,000-20,000 rows with a lower RMSE; tables
+        with many related numeric columns get the long fits they need to beat
+        it (``benchmarks/results/impute_steps_grid_cpu.md`` has the grid the
+        rule was read from, ``impute_auto_steps_cpu.md`` the rule against the
+        previous fixed 3,000 steps).
     max_steps : int or None, default=None
         Training length in generator steps; overrides ``epochs`` when given.
     batch_size : int, default=128

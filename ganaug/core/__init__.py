@@ -12,6 +12,7 @@ from ganaug.core._device import autocast, loadable_device, resolve_device
 from ganaug.core._gan import gain_step, hinge_step, wgan_gp_step
 from ganaug.core._hooks import Hook, KeepFinite, MovingAverage, Validation
 from ganaug.core._loop import (
+    AUTO_IMPUTATION_STEPS,
     adam,
     diverged,
     imputation_steps,
@@ -32,6 +33,7 @@ from ganaug.core._seeding import SEED_MAX, Seeds, draw_seed, root_seed, stream, 
 SAVEABLE: tuple[type, ...] = (SynthesisConfig, ImputationConfig)
 
 __all__ = [
+    "AUTO_IMPUTATION_STEPS",
     "SAVEABLE",
     "SEED_MAX",
     "CheckedData",

@@ -21,6 +21,7 @@ import torch
 from sklearn.impute import MissingIndicator
 
 from ganaug.core import (
+    AUTO_IMPUTATION_STEPS,
     GeneratorModel,
     ImputationConfig,
     Seeds,
@@ -79,6 +80,7 @@ class ImputationGAN(GeneratorModel):
         validation score of early stopping.
         """
         n, n_columns = observed.shape
+        n_numeric = sum(span.activation == "linear" for span in layout.spans)
         B = min(config.batch_size, n)
         parallel = current_parallel()
         encoded, observed = parallel.shard(encoded, observed)
@@ -121,6 +123,7 @@ class ImputationGAN(GeneratorModel):
                 batch_size=B,
                 epochs=config.epochs,
                 max_steps=config.max_steps,
+                auto=lambda steps_per_epoch: auto_imputation_steps(n, n_numeric, steps_per_epoch),
                 device=device,
                 verbose=config.verbose,
                 generator=model.generator,
@@ -178,6 +181,29 @@ class ImputationGAN(GeneratorModel):
 
 #: Encoded width from which ``generator_dim="auto"`` picks the wider, deeper generator.
 AUTO_WIDE_TABLE = 20
+
+#: ``epochs="auto"`` for tables: generator steps per row and per squared numeric column, so the
+#: budget grows with the rows and with the numeric columns' pairwise relations, as the ExtraTrees
+#: ``IterativeImputer``'s cost does. Chosen on ``benchmarks/bench_impute_budget.py --steps``
+#: (``impute_steps_grid_cpu.md``): Adult (6 numeric columns) beat the ExtraTrees imputer's RMSE
+#: from 150 steps at 1,000-10,000 rows and was faster up to about rows / 8 steps; breast cancer
+#: (30 numeric columns, 569 rows) needed 600+ steps and digits (64) 3,000 to beat it.
+AUTO_STEPS_PER_ROW_PAIR = 2e-3
+#: Least and most steps of that rule (the most is the fixed budget it replaced; at least 10
+#: epochs and at most 2,000 still hold, as before).
+AUTO_MIN_STEPS = 150
+
+
+def auto_imputation_steps(n_rows: int, n_numeric: int, steps_per_epoch: int) -> int:
+    """Training length of ``epochs="auto"`` on a table: ``2e-3 x rows x numeric columns²`` steps.
+
+    Within [150, 3,000] steps, then within [10, 2,000] epochs. Adult (6
+    numeric columns): 150 steps at 1,000 and 2,000 rows, then the 10-epoch
+    floor (390 at 5,000, 780 at 10,000); breast cancer 1,024; digits 3,000;
+    wine and diabetes 150.
+    """
+    steps = min(max(AUTO_STEPS_PER_ROW_PAIR * n_rows * n_numeric**2, AUTO_MIN_STEPS), AUTO_IMPUTATION_STEPS)
+    return int(min(max(steps, 10 * steps_per_epoch), 2000 * steps_per_epoch))
 
 
 def imputation_generator_dim(generator_dim: tuple[int, ...] | str, width: int) -> tuple[int, ...]:
