@@ -131,9 +131,10 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
         within the training rows because completing those rows is what
         ``transform`` is asked to do (a score on whole held-out rows rose
         while the training rows' holes were still being filled better).
-        ``"auto"``: on for tables of at least 1,000 rows. Off by default: on
-        Adult at 1,000 and 2,000 rows it stopped after 855 and 1,425 of
-        the 3,000 steps (means of 2 seeds) with an RMSE 0.001-0.002 higher; on breast
+        ``"auto"``: on for tables of at least 1,000 rows. Off by default:
+        measured against the fixed 3,000 steps that ``epochs="auto"`` then
+        trained, on Adult at 1,000 and 2,000 rows it stopped after 855 and
+        1,425 steps (means of 2 seeds) with an RMSE 0.001-0.002 higher; on breast
         cancer, digits and wine it cost 0.004-0.008 RMSE, on diabetes it
         gained 0.003 (``benchmarks/results/impute_stopping_cpu.md``).
     validation_fraction : float, default=0.1
