@@ -37,7 +37,7 @@ import time
 import numpy as np
 import pandas as pd
 from _common import SHARED_DATA, mean_std, write_markdown
-from bench_impute import baselines, categories_of, datasets, impute_baseline, ordinal, remove, score
+from bench_impute import baselines, categories_of, datasets, impute_baseline, ordinal, remove, score, warm_up
 
 from ganaug import GANImputer
 
@@ -91,18 +91,6 @@ def run_cell(name: str, truth: pd.DataFrame, seed: int, gan_settings: dict) -> l
         out = model.fit_transform(holed)
         record(method, ordinal(out, categories), time.perf_counter() - start, model.n_iter_)
     return rows
-
-
-def warm_up() -> None:
-    """One tiny GANImputer fit before any timing: the process's one-time torch start-up.
-
-    The first fit in a process pays about a second of torch start-up (thread
-    pool, first kernels) that later fits do not; without this, whichever
-    setting runs first pays it.
-    """
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(64, 3)), columns=["a", "b", "c"])
-    GANImputer(max_steps=2, random_state=0).fit_transform(frame.mask(rng.random(frame.shape) < 0.2))
 
 
 def main() -> None:

@@ -91,7 +91,7 @@ class GANAugmenter(FittedModelMixin, BaseOverSampler):
         filter), over 9 benchmark tasks x 2 classifiers
         (``benchmarks/results/rebalance_cpu.md``) beats ``RandomOverSampler``
         on balanced accuracy, minority F1 and average precision in most
-        cells, and all-synthetic (filtered) by less on average (the counts
+        cells; all-synthetic (filtered) is within noise of it (the counts
         and margins are in that file). Synthetic samples add
         variety that helps tree models most, while the real copies keep
         linear models' boundaries where the real minority is. ``sample``

@@ -335,3 +335,37 @@ def test_auto_generator_width_counts_categories():
         256,
         256,
     )
+
+
+@pytest.mark.parametrize(
+    ("n_rows", "n_numeric", "expected"),
+    [
+        (1000, 6, 150),  # Adult at 1,000 rows: 72 by the rule, the 150-step floor
+        (10000, 6, 780),  # 720 by the rule, 10 epochs of 78 steps
+        (569, 30, 1024),  # breast cancer: the rule itself
+        (1797, 64, 3000),  # digits: the 3,000-step ceiling
+        (100, 0, 150),  # no numeric column: the floor
+        (100_000, 6, 7810),  # 10 epochs above the ceiling, as before the rule
+        (127, 100, 2000),  # 2,540 by the rule: at most 2,000 epochs of one step
+    ],
+)
+def test_auto_steps_follow_rows_and_numeric_columns(n_rows, n_numeric, expected):
+    steps_per_epoch = max(n_rows // 128, 1)
+    assert _imputation.auto_imputation_steps(n_rows, n_numeric, steps_per_epoch) == expected
+
+
+def test_auto_steps_grow_with_rows_and_numeric_columns():
+    steps = _imputation.auto_imputation_steps
+    for n in (200, 1000, 5000, 40_000):
+        assert steps(n, 8, max(n // 128, 1)) <= steps(2 * n, 8, max(2 * n // 128, 1))
+        assert steps(n, 8, max(n // 128, 1)) <= steps(n, 9, max(n // 128, 1))
+
+
+def test_fit_trains_the_auto_steps_of_its_table():
+    rng = np.random.default_rng(0)
+    n = 400
+    frame = pd.DataFrame(rng.normal(size=(n, 12)), columns=[f"x{i}" for i in range(12)])
+    frame["c"] = rng.choice(["a", "b", "c"], size=n)
+    imputer = GANImputer(random_state=0).fit(_punch_holes(frame, 0.1, 0))
+    # 0.002 x 400 rows x 12 numeric columns² = 115 steps, lifted to the 150-step floor
+    assert imputer.n_iter_ == _imputation.auto_imputation_steps(n, 12, n // 128) == 150
