@@ -81,8 +81,10 @@ class GANImputer(FittedModelMixin, TransformerMixin, BaseEstimator):
     epochs : int or "auto", default="auto"
         Passes over the rows. ``"auto"`` follows the data: tables train
         ``0.002 x rows x numeric columns²`` generator steps, within [150,
-        3,000] steps and [10, 2,000] epochs (150 steps for 1,000 Adult rows,
-        780 for 10,000, about 1,000 for breast cancer, 3,000 for digits);
+        3,000] steps (at least 600 for tables under 20 encoded values, which
+        get the small generator) and [10, 2,000] epochs (150 steps for 1,000
+        Adult rows, 780 for 10,000, about 1,000 for breast cancer, 3,000 for
+        digits, 600 for wine);
         images train 3,000 steps within [10, 2,000] epochs. Early stopping may
         end sooner. On Adult this is faster than the ExtraTrees
         ``IterativeImputer`` at 1,000-20,000 rows with a lower RMSE; tables

@@ -354,6 +354,13 @@ def test_auto_steps_follow_rows_and_numeric_columns(n_rows, n_numeric, expected)
     assert _imputation.auto_imputation_steps(n_rows, n_numeric, steps_per_epoch) == expected
 
 
+def test_auto_steps_of_narrow_tables_have_a_higher_floor():
+    steps = _imputation.auto_imputation_steps
+    assert steps(178, 13, 1, narrow=True) == 600  # wine: 60 by the rule
+    assert steps(178, 13, 1) == 150
+    assert steps(569, 30, 4, narrow=True) == 1024  # above the floor, the rule decides
+
+
 def test_auto_steps_grow_with_rows_and_numeric_columns():
     steps = _imputation.auto_imputation_steps
     for n in (200, 1000, 5000, 40_000):
@@ -361,11 +368,13 @@ def test_auto_steps_grow_with_rows_and_numeric_columns():
         assert steps(n, 8, max(n // 128, 1)) <= steps(n, 9, max(n // 128, 1))
 
 
-def test_fit_trains_the_auto_steps_of_its_table():
+@pytest.mark.parametrize(("levels", "expected"), [(10, 150), (3, 600)])
+def test_fit_trains_the_auto_steps_of_its_table(levels, expected):
     rng = np.random.default_rng(0)
     n = 400
     frame = pd.DataFrame(rng.normal(size=(n, 12)), columns=[f"x{i}" for i in range(12)])
-    frame["c"] = rng.choice(["a", "b", "c"], size=n)
+    frame["c"] = [f"level{i % levels}" for i in range(n)]
     imputer = GANImputer(random_state=0).fit(_punch_holes(frame, 0.1, 0))
-    # 0.002 x 400 rows x 12 numeric columns² = 115 steps, lifted to the 150-step floor
-    assert imputer.n_iter_ == _imputation.auto_imputation_steps(n, 12, n // 128) == 150
+    # 0.002 x 400 rows x 12 numeric columns² = 115 steps, lifted to the floor: 150 for a table
+    # encoded 22 values wide (the wide generator), 600 for one 15 wide (the narrow generator)
+    assert imputer.n_iter_ == expected

@@ -123,7 +123,9 @@ class ImputationGAN(GeneratorModel):
                 batch_size=B,
                 epochs=config.epochs,
                 max_steps=config.max_steps,
-                auto=lambda steps_per_epoch: auto_imputation_steps(n, n_numeric, steps_per_epoch),
+                auto=lambda steps_per_epoch: auto_imputation_steps(
+                    n, n_numeric, steps_per_epoch, narrow=generator_dim == NARROW_GENERATOR
+                ),
                 device=device,
                 verbose=config.verbose,
                 generator=model.generator,
@@ -181,6 +183,8 @@ class ImputationGAN(GeneratorModel):
 
 #: Encoded width from which ``generator_dim="auto"`` picks the wider, deeper generator.
 AUTO_WIDE_TABLE = 20
+#: The auto generator widths of wide and narrow tables.
+WIDE_GENERATOR, NARROW_GENERATOR = (512, 512, 512), (256, 256)
 
 #: ``epochs="auto"`` for tables: generator steps per row and per squared numeric column, so the
 #: budget grows with the rows and with the numeric columns' pairwise relations, as the ExtraTrees
@@ -189,20 +193,26 @@ AUTO_WIDE_TABLE = 20
 #: from 150 steps at 1,000-10,000 rows and was faster up to about rows / 8 steps; breast cancer
 #: (30 numeric columns, 569 rows) needed 600+ steps and digits (64) 3,000 to beat it.
 AUTO_STEPS_PER_ROW_PAIR = 2e-3
-#: Least and most steps of that rule (the most is the fixed budget it replaced; at least 10
-#: epochs and at most 2,000 still hold, as before).
+#: Least steps of that rule (the most is the fixed budget it replaced; at least 10 epochs and at
+#: most 2,000 still hold, as before). Narrow tables (the ``(256, 256)`` generator of
+#: :func:`imputation_generator_dim`) get at least ``AUTO_MIN_STEPS_NARROW``: wine at 150 steps
+#: lost to KNN and the ExtraTrees imputer under MAR and MNAR (``bench_impute.py``, 2026-12-08,
+#: before this floor), and a narrow generator's step costs about a third of a wide one's.
 AUTO_MIN_STEPS = 150
+AUTO_MIN_STEPS_NARROW = 600
 
 
-def auto_imputation_steps(n_rows: int, n_numeric: int, steps_per_epoch: int) -> int:
+def auto_imputation_steps(n_rows: int, n_numeric: int, steps_per_epoch: int, narrow: bool = False) -> int:
     """Training length of ``epochs="auto"`` on a table: ``2e-3 x rows x numeric columns²`` steps.
 
-    Within [150, 3,000] steps, then within [10, 2,000] epochs. Adult (6
+    Within [150, 3,000] steps (at least 600 for a ``narrow`` table, one
+    with the small generator), then within [10, 2,000] epochs. Adult (6
     numeric columns): 150 steps at 1,000 and 2,000 rows, then the 10-epoch
     floor (390 at 5,000, 780 at 10,000); breast cancer 1,024; digits 3,000;
-    wine and diabetes 150.
+    wine and diabetes (narrow) 600.
     """
-    steps = min(max(AUTO_STEPS_PER_ROW_PAIR * n_rows * n_numeric**2, AUTO_MIN_STEPS), AUTO_IMPUTATION_STEPS)
+    least = AUTO_MIN_STEPS_NARROW if narrow else AUTO_MIN_STEPS
+    steps = min(max(AUTO_STEPS_PER_ROW_PAIR * n_rows * n_numeric**2, least), AUTO_IMPUTATION_STEPS)
     return int(min(max(steps, 10 * steps_per_epoch), 2000 * steps_per_epoch))
 
 
@@ -214,7 +224,7 @@ def imputation_generator_dim(generator_dim: tuple[int, ...] | str, width: int) -
     """
     if not isinstance(generator_dim, str):
         return tuple(generator_dim)
-    return (512, 512, 512) if width >= AUTO_WIDE_TABLE else (256, 256)
+    return WIDE_GENERATOR if width >= AUTO_WIDE_TABLE else NARROW_GENERATOR
 
 
 class TabularImputation:
