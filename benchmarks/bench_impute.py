@@ -318,8 +318,8 @@ def main() -> None:
         )
         + f". Adult is a {ADULT_ROWS:,}-row random sample (numeric RMSE + categorical accuracy). "
         "GANImputer with its defaults (epochs='auto': 0.002 x rows x numeric columns² steps within "
-        "[150, 3,000], at least 600 for narrow tables, and at least 10 epochs); times include fit and transform, after one 2-step "
-        "warm-up fit (torch's start-up in the process)."
+        "[150, 3,000], at least 600 for narrow tables, and at least 10 epochs); times include fit "
+        "and transform, after one 2-step warm-up fit (torch's start-up in the process)."
     )
     write_markdown(args.name, "Imputation: GANImputer vs scikit-learn imputers", intro, tables)
 
