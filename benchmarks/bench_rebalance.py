@@ -189,7 +189,8 @@ def main() -> None:
         frame = pd.concat([pd.read_csv(p) for p in args.merge], ignore_index=True)
         notes = pd.concat([pd.read_csv(f"{p}.notes.csv") for p in args.merge], ignore_index=True)
         runs = "; ".join(f"`{c}`" for c in dict.fromkeys(frame.pop("run")))
-        report(frame, notes, args, f"Merged from runs split by task: {runs}. ")
+        origin = "Merged from runs split by task" if len(args.merge) > 1 else "Tables rewritten from the run"
+        report(frame, notes, args, f"{origin}: {runs}. ")
         return
     rows, notes = [], []
     command = "python " + " ".join(sys.argv)

@@ -78,6 +78,7 @@ def rebalance() -> plt.Figure:
     tasks = list(dict.fromkeys(label[0] for label in cells))
     shown = [
         "none",
+        "none + tuned threshold",
         "RandomOverSampler",
         "SMOTE(NC)",
         "GANAugmenter",
